@@ -1,0 +1,123 @@
+/**
+ * Batch processing without Express: validate the list, run a handler per item
+ * with bounded concurrency, and turn each outcome into a result object. A
+ * thrown error maps through `normalizeError`, exactly as the error handler
+ * would map it.
+ */
+import { STANDARD_ERRORS } from './catalog.js';
+import { entry, type BatchResult } from './envelope.js';
+import { normalizeError, type NormalizedError } from '../errors/normalize.js';
+
+/** What identifies an item in its result when no `echo` is given: `{ index }`, plus `id` when the item has a string or number `id`. */
+export interface DefaultEcho {
+  readonly index: number;
+  readonly id?: string | number;
+}
+
+/** Options of `batch()`. */
+export interface BatchOptions<Item, Request = DefaultEcho> {
+  /**
+   * What each result's `request` holds, to correlate it with its item.
+   * Defaults to `{ index }`, plus the item's `id` when it is a string or number.
+   */
+  readonly echo?: (item: Item, index: number) => Request;
+  /** How many items run at once. @default 8 */
+  readonly concurrency?: number;
+  /** The longest list accepted; a longer one is a whole-request 400. @default 1000 */
+  readonly maxItems?: number;
+  /**
+   * Called for each item that failed with a 5xx, for logging. Defaults to a
+   * line on stderr with the trace_id.
+   */
+  readonly onItemError?: (error: unknown, detail: { index: number; status: number; code: string }) => void;
+}
+
+export const DEFAULT_BATCH_CONCURRENCY = 8;
+export const DEFAULT_BATCH_MAX_ITEMS = 1000;
+
+/** The default `echo`. */
+export function defaultEcho(item: unknown, index: number): DefaultEcho {
+  if (item !== null && typeof item === 'object') {
+    const id = (item as { id?: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') return { index, id };
+  }
+  return { index };
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`The \`${name}\` option of batch() must be a whole number of at least 1, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Checked batch options. Throws a `RangeError` for a bad `concurrency` or `maxItems`. */
+export function parseBatchOptions(options: BatchOptions<unknown, unknown>): { concurrency: number; maxItems: number } {
+  return {
+    concurrency: positiveInteger(options.concurrency, DEFAULT_BATCH_CONCURRENCY, 'concurrency'),
+    maxItems: positiveInteger(options.maxItems, DEFAULT_BATCH_MAX_ITEMS, 'maxItems'),
+  };
+}
+
+function invalid(message: string, extra?: Record<string, unknown>): NormalizedError {
+  return { status: STANDARD_ERRORS.VALIDATION_ERROR.status, errors: [entry('VALIDATION_ERROR', message, extra)], headers: undefined };
+}
+
+/** The whole-request 400 for a body that is not a non-empty list of at most `maxItems`, or `undefined` when it is one. */
+export function checkBatchItems(items: unknown, maxItems: number): NormalizedError | undefined {
+  if (!Array.isArray(items)) return invalid('The request body must be a JSON array of batch items.');
+  if (items.length === 0) return invalid('The batch must contain at least one item.');
+  if (items.length > maxItems) {
+    return invalid(`The batch has ${items.length} items; at most ${maxItems} are accepted.`, { max_items: maxItems });
+  }
+  return undefined;
+}
+
+/**
+ * Runs `handler` for every item, at most `concurrency` at a time, and
+ * resolves with one result per item in item order. Never rejects.
+ */
+export async function runBatch<Item, Data, Request>(
+  items: readonly Item[],
+  handler: (item: Item, index: number) => Data | Promise<Data>,
+  echo: (item: Item, index: number) => Request,
+  concurrency: number,
+  onItemError: ((error: unknown, detail: { index: number; status: number; code: string }) => void) | undefined,
+): Promise<BatchResult<Data | Record<string, never>, Request | DefaultEcho>[]> {
+  const results = new Array<BatchResult<Data | Record<string, never>, Request | DefaultEcho>>(items.length);
+  let cursor = 0;
+
+  const settle = async (index: number): Promise<void> => {
+    const item = items[index] as Item;
+    let request: Request | DefaultEcho;
+    try {
+      request = echo(item, index);
+    } catch {
+      request = { index };
+    }
+    try {
+      const data = await handler(item, index);
+      results[index] = { status: 'SUCCESS', request, data: data ?? {} };
+    } catch (error) {
+      const normalized = normalizeError(error);
+      const first = normalized.errors[0];
+      if (normalized.status >= 500 && onItemError !== undefined) {
+        try {
+          onItemError(error, { index, status: normalized.status, code: first?.code ?? 'INTERNAL_ERROR' });
+        } catch {
+          // A failing logger must not fail the batch.
+        }
+      }
+      results[index] = { status: 'ERROR', request, errors: normalized.errors };
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    while (cursor < items.length) await settle(cursor++);
+  };
+  const workers: Promise<void>[] = [];
+  for (let i = Math.min(concurrency, items.length); i > 0; i--) workers.push(worker());
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,46 @@
+/**
+ * Reporting errors for the team's logs. Nothing here ever reaches a response.
+ */
+import { inspect } from 'node:util';
+
+/** What a report knows about the request the error belongs to. */
+export interface ErrorReport {
+  readonly traceId: string;
+  readonly version: string;
+  /** The HTTP status the client got (or, for a late error, would have got). */
+  readonly status: number;
+  /** The first error code the client got. */
+  readonly code: string;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  /** True when the error came after the answer had started, so the client did not get it. */
+  readonly late: boolean;
+}
+
+/** A logging hook: receives the original thrown value and its report. */
+export type ErrorReporter = (error: unknown, report: ErrorReport) => void;
+
+/** The default reporter: one block on stderr for each 5xx or late error, with its trace_id; 4xx are the client's and are not logged. */
+export const reportToStderr: ErrorReporter = (error, report) => {
+  if (report.status < 500 && !report.late) return;
+  const where = report.method === undefined ? '' : ` ${report.method} ${report.path ?? ''}`;
+  const what = report.late ? 'error after the response started' : `${report.status} ${report.code}`;
+  process.stderr.write(
+    `kompliant-envelope: ${what} trace_id=${report.traceId} version=${report.version}${where}\n` +
+      `${inspect(error, { depth: 3, breakLength: Infinity })}\n`,
+  );
+};
+
+/** Calls `reporter`; if the reporter itself throws, both errors go to stderr and the caller goes on. */
+export function safeReport(reporter: ErrorReporter, error: unknown, report: ErrorReport): void {
+  try {
+    reporter(error, report);
+  } catch (reporterError) {
+    try {
+      reportToStderr(error, { ...report, late: true });
+      reportToStderr(reporterError, { ...report, late: true, code: 'ON_ERROR_THREW' });
+    } catch {
+      // stderr itself failed; nothing is left to tell.
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { STANDARD_ERRORS, type ErrorHttpStatus, type StandardErrorCode } from '../core/catalog.js';
+import { entry, type ErrorObject } from '../core/envelope.js';
+import { ApiError, isApiError } from './api-error.js';
+
+/** What any thrown value becomes: the status, the `errors` array and the response headers to send. */
+export interface NormalizedError {
+  readonly status: ErrorHttpStatus;
+  readonly errors: readonly ErrorObject[];
+  /** Allowlisted response headers carried by the error (e.g. `Retry-After`), or `undefined`. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+}
+
+/** Response headers an error may set; anything else it carries is dropped. */
+export const ALLOWED_ERROR_HEADERS: ReadonlySet<string> = new Set([
+  'retry-after',
+  'www-authenticate',
+  'allow',
+  'ratelimit',
+  'ratelimit-policy',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+]);
+
+/** The longest exposed message sent as is; longer ones are cut. */
+export const MAX_MESSAGE_LENGTH = 1000;
+const MAX_HEADER_NAMES = 32;
+// Printable ASCII and tab only: Node's setHeader throws on CR, LF and other controls.
+const SAFE_HEADER_VALUE = /^[\t\x20-\x7e]{0,1024}$/;
+
+function fromCatalog(code: StandardErrorCode, message?: string, extra?: Record<string, unknown>): NormalizedError {
+  const definition = STANDARD_ERRORS[code];
+  return Object.freeze({
+    status: definition.status,
+    errors: Object.freeze([entry(code, message ?? definition.message, extra)]),
+    headers: undefined,
+  });
+}
+
+const INTERNAL = fromCatalog('INTERNAL_ERROR');
+
+/**
+ * body-parser (and raw-body) mark their errors with a `type`; these are mapped
+ * by type rather than by status so the code says what happened. Types not
+ * listed (e.g. `entity.verify.failed`) fall through to their `status`.
+ */
+const BODY_PARSER_TYPES: Readonly<Record<string, NormalizedError>> = {
+  'entity.parse.failed': fromCatalog('MALFORMED_JSON'),
+  'entity.too.large': fromCatalog('REQUEST_TOO_LARGE', 'The request body is larger than this endpoint accepts.'),
+  'parameters.too.many': fromCatalog('REQUEST_TOO_LARGE', 'The request has too many parameters.'),
+  'charset.unsupported': fromCatalog('UNSUPPORTED_MEDIA_TYPE', 'The request charset is not supported.'),
+  'encoding.unsupported': fromCatalog('UNSUPPORTED_MEDIA_TYPE', 'The request Content-Encoding is not supported.'),
+  'request.aborted': fromCatalog('BAD_REQUEST', 'The request was aborted before its body was complete.'),
+  'request.size.invalid': fromCatalog('BAD_REQUEST', 'The request body does not match its Content-Length.'),
+};
+
+/** The standard code for an incoming 4xx/5xx status; statuses the spec does not use fold into 400 or 500. */
+function codeForStatus(status: number): StandardErrorCode {
+  switch (status) {
+    case 400: return 'BAD_REQUEST';
+    case 401: return 'AUTHENTICATION_FAILED';
+    case 403: return 'NOT_AUTHORIZED';
+    case 404: return 'NOT_FOUND';
+    case 405: return 'METHOD_NOT_ALLOWED';
+    case 413: return 'REQUEST_TOO_LARGE';
+    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
+    case 422: return 'VALIDATION_ERROR';
+    case 429: return 'TOO_MANY_REQUESTS';
+    case 503: return 'SERVICE_UNAVAILABLE';
+    case 504: return 'GATEWAY_TIMEOUT';
+    default: return status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
+  }
+}
+
+/** `status`, else `statusCode`, when it is an integer error status; `undefined` otherwise. */
+function readStatus(error: Record<string, unknown>): number | undefined {
+  const status = typeof error['status'] === 'number' ? error['status'] : error['statusCode'];
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599
+    ? status
+    : undefined;
+}
+
+function clip(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+/** Keeps the allowlisted headers whose values are safe to send. */
+export function pickHeaders(headers: unknown): Record<string, string> | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  let picked: Record<string, string> | undefined;
+  const names = Object.keys(headers);
+  for (let i = 0; i < names.length && i < MAX_HEADER_NAMES; i++) {
+    const name = names[i] as string;
+    if (!ALLOWED_ERROR_HEADERS.has(name.toLowerCase())) continue;
+    const raw: unknown = (headers as Record<string, unknown>)[name];
+    const value = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
+    if (typeof value !== 'string' || !SAFE_HEADER_VALUE.test(value)) continue;
+    (picked ??= {})[name] = value;
+  }
+  return picked;
+}
+
+function fromApiError(error: ApiError): NormalizedError {
+  // An ApiError from another copy of the library is checked again field by field.
+  const errors: readonly ErrorObject[] =
+    error instanceof ApiError
+      ? error.errors
+      : (error as { errors: readonly ErrorObject[] }).errors
+          .filter((e) => e !== null && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string')
+          .map(({ code, message, ...extra }) => entry(code, clip(message), extra));
+  if (errors.length === 0) return INTERNAL;
+  return { status: error.status, errors, headers: pickHeaders(error.headers) };
+}
+
+function classify(error: unknown): NormalizedError {
+  if (error === null || typeof error !== 'object') return INTERNAL;
+  if (isApiError(error)) return fromApiError(error);
+  const record = error as Record<string, unknown>;
+  const type = record['type'];
+  if (typeof type === 'string' && Object.hasOwn(BODY_PARSER_TYPES, type)) {
+    return BODY_PARSER_TYPES[type] as NormalizedError;
+  }
+  const incoming = readStatus(record);
+  if (incoming === undefined) return INTERNAL;
+  const code = codeForStatus(incoming);
+  const definition = STANDARD_ERRORS[code];
+  const message = record['message'];
+  // http-errors' contract: a message is for the client only when `expose` is true,
+  // which it never is for 5xx; a 5xx never carries the thrown message.
+  const exposed =
+    definition.status < 500 && record['expose'] === true && typeof message === 'string' && message !== ''
+      ? clip(message)
+      : definition.message;
+  return { status: definition.status, errors: [entry(code, exposed)], headers: pickHeaders(record['headers']) };
+}
+
+/**
+ * Turns any thrown value into the answer the client gets. The one mapping
+ * used by the error handler, `batch()` and every guard.
+ *
+ * - `ApiError`: its status, errors and allowlisted headers.
+ * - body-parser errors: by `type` (see the README's error-mapping table).
+ * - http-errors and anything with an integer `status`/`statusCode` in 400–599:
+ *   mapped onto the spec's statuses; a 4xx message only when `expose === true`.
+ * - anything else (strings, `null`, numbers, a `status` of 200, "400", 999 or
+ *   NaN, an object whose getters throw): 500 `INTERNAL_ERROR`.
+ *
+ * Never throws.
+ */
+export function normalizeError(error: unknown): NormalizedError {
+  try {
+    return classify(error);
+  } catch {
+    return INTERNAL;
+  }
+}

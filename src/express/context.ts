@@ -1,0 +1,98 @@
+/**
+ * The per-request context: trace id, version and warnings, kept in an
+ * AsyncLocalStorage for code that has no `res` at hand, and on the response
+ * object for the responders, which then need no store lookup.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ServerResponse } from 'node:http';
+import { v4 as uuidv4 } from 'uuid';
+import { entry, type WarningObject } from '../core/envelope.js';
+import { IMPLICIT_VERSION } from '../core/version.js';
+
+/** What is known about the current request. */
+export interface RequestContext {
+  /** The request's trace id, also in `meta.trace_id` and the `X-Trace-Id` header. */
+  readonly traceId: string;
+  /** The resolved API version, also in `meta.version` and the `X-API-Version` header. */
+  readonly version: string;
+  /** Warnings added with `warn()`; sent in `meta.warnings` of the answer. */
+  readonly warnings: readonly WarningObject[] | undefined;
+}
+
+/** The same object, writable inside the library. */
+export interface MutableContext {
+  traceId: string;
+  version: string;
+  warnings: WarningObject[] | undefined;
+}
+
+/** The response header that carries the trace id. */
+export const TRACE_ID_HEADER = 'X-Trace-Id';
+/** The request and response header that carries the API version. */
+export const VERSION_HEADER = 'X-API-Version';
+
+const storage = new AsyncLocalStorage<MutableContext>();
+const contextKey: unique symbol = Symbol('kompliant-envelope.context');
+
+type WithContext = ServerResponse & { [contextKey]?: MutableContext };
+
+/** A new trace id: a random (v4) UUID. */
+export function newTraceId(): string {
+  return uuidv4();
+}
+
+/** Runs `next` inside `context`, and attaches the context to the response. */
+export function enterContext(res: ServerResponse, context: MutableContext, next: () => void): void {
+  (res as WithContext)[contextKey] = context;
+  storage.run(context, next);
+}
+
+/**
+ * The context of a response: the one `envelope()` made, or — when
+ * `envelope()` never ran for it — a new one with a fresh trace id and the
+ * implicit version, whose headers are set at once.
+ */
+export function contextOf(res: ServerResponse): MutableContext {
+  const existing = (res as WithContext)[contextKey];
+  if (existing !== undefined) return existing;
+  const context: MutableContext = { traceId: newTraceId(), version: IMPLICIT_VERSION, warnings: undefined };
+  (res as WithContext)[contextKey] = context;
+  if (!res.headersSent) {
+    res.setHeader(TRACE_ID_HEADER, context.traceId);
+    res.setHeader(VERSION_HEADER, context.version);
+  }
+  return context;
+}
+
+/**
+ * The current request's `{ traceId, version, warnings }` anywhere in its
+ * async flow (after awaits, timers, body parsing), or `undefined` outside a
+ * request that went through `envelope()`.
+ *
+ * @example
+ * ```ts
+ * logger.info({ trace_id: requestContext()?.traceId }, 'charging card');
+ * ```
+ */
+export function requestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/**
+ * Adds a warning to the current request's `meta.warnings`. Outside a request
+ * it does nothing and returns `false`.
+ *
+ * @example
+ * ```ts
+ * warn('FIELD_DEPRECATED', 'The `fax` field is deprecated.', { field: 'fax' });
+ * ```
+ */
+export function warn(code: string, message: string, extra?: Readonly<Record<string, unknown>>): boolean {
+  if (typeof code !== 'string' || code === '' || typeof message !== 'string') {
+    throw new TypeError('warn() needs a non-empty string `code` and a string `message`.');
+  }
+  const context = storage.getStore();
+  if (context === undefined) return false;
+  (context.warnings ??= []).push(entry(code, message, extra));
+  return true;
+}

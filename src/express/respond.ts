@@ -1,0 +1,167 @@
+/**
+ * The responders: `ok()` and `fail()`, and the single function that writes
+ * any envelope to the wire.
+ */
+import type { ServerResponse } from 'node:http';
+import { isErrorHttpStatus, type ErrorHttpStatus } from '../core/catalog.js';
+import {
+  errorEnvelope,
+  errorObjects,
+  successEnvelope,
+  type Envelope,
+  type ErrorObject,
+  type WarningObject,
+} from '../core/envelope.js';
+import { normalizeError } from '../errors/normalize.js';
+import { reportToStderr } from '../core/report.js';
+import { contextOf, type MutableContext } from './context.js';
+
+/** Options of `ok()` and `fail()`. */
+export interface RespondOptions {
+  /** Warnings for `meta.warnings`, after any added with `warn()`. */
+  readonly warnings?: readonly WarningObject[];
+}
+
+/** Why a responder could not answer; it reaches the error handler (and `onError`), never the client as such. */
+export class ResponseError extends Error {
+  override readonly name = 'ResponseError';
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+// Headers a half-built answer may have set that would describe the envelope wrongly.
+const STALE_HEADERS = ['Content-Encoding', 'Content-Language', 'Content-Range', 'Content-Disposition', 'ETag', 'Last-Modified'];
+
+/**
+ * Serialises `body` once and writes it with `status`. Returns the
+ * serialisation error instead of sending when `body` cannot be turned into
+ * JSON (BigInt, a cycle, a throwing `toJSON`); returns `undefined` once sent.
+ *
+ * `res.json()` is not used: it hashes every body into an ETag, which an
+ * answer carrying a unique trace_id can never match.
+ */
+export function writeEnvelope(
+  res: ServerResponse,
+  status: number,
+  body: Envelope,
+  headers?: Readonly<Record<string, string>>,
+  clearStale = false,
+): unknown {
+  let json: string;
+  try {
+    json = JSON.stringify(body);
+  } catch (error) {
+    return error;
+  }
+  if (clearStale) for (const name of STALE_HEADERS) res.removeHeader(name);
+  res.statusCode = status;
+  if (headers !== undefined) for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string);
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
+  return undefined;
+}
+
+/**
+ * Hands a responder's failure to Express's `next` so the error handler
+ * answers and reports it. A responder is often called after an `await`,
+ * where throwing would be an unhandled rejection on Express 4.
+ */
+export function forward(res: ServerResponse, error: unknown): void {
+  const next = (res.req as { next?: (error: unknown) => void } | undefined)?.next;
+  if (typeof next === 'function') {
+    next(error);
+    return;
+  }
+  // Not under Express: answer the 500 here and log it.
+  const context = contextOf(res);
+  const internal = normalizeError(error);
+  if (!res.headersSent) writeEnvelope(res, internal.status, errorEnvelope(context, internal.errors));
+  reportToStderr(error, {
+    traceId: context.traceId,
+    version: context.version,
+    status: internal.status,
+    code: internal.errors[0]?.code ?? 'INTERNAL_ERROR',
+    method: undefined,
+    path: undefined,
+    late: res.headersSent,
+  });
+}
+
+/** Writes `body`, or hands the serialisation failure to the error handler. */
+function deliver(res: ServerResponse, status: number, body: Envelope): void {
+  const failure = writeEnvelope(res, status, body);
+  if (failure !== undefined) {
+    forward(res, new ResponseError('The response data cannot be serialised to JSON.', { cause: failure }));
+  }
+}
+
+function dropLate(res: ServerResponse): void {
+  forward(res, new ResponseError('A response was already sent for this request; this answer was dropped.'));
+}
+
+function allWarnings(context: MutableContext, extra: readonly WarningObject[] | undefined): readonly WarningObject[] | undefined {
+  if (extra === undefined || extra.length === 0) return context.warnings;
+  const checked = errorObjects(extra, 'warnings');
+  return context.warnings === undefined ? checked : [...context.warnings, ...checked];
+}
+
+/**
+ * Answers 200 with a SUCCESS envelope. `data` defaults to `{}`. If the data
+ * cannot be serialised, or an answer was already sent, the error handler
+ * answers a 500 (or reports the late call) instead.
+ *
+ * @example
+ * ```ts
+ * app.get('/orders/:id', async (req, res) => ok(res, await orders.find(req.params.id)));
+ * ```
+ */
+export function ok<T>(res: ServerResponse, data?: T, options?: RespondOptions): void {
+  if (res.headersSent) return dropLate(res);
+  if (typeof data === 'function' || typeof data === 'symbol') {
+    return forward(res, new ResponseError(`ok() was given a ${typeof data} as data, which JSON cannot carry.`));
+  }
+  const context = contextOf(res);
+  let warnings: readonly WarningObject[] | undefined;
+  try {
+    warnings = allWarnings(context, options?.warnings);
+  } catch (error) {
+    return forward(res, error);
+  }
+  deliver(res, 200, successEnvelope(context, data, warnings));
+}
+
+/**
+ * Answers `status` with an ERROR envelope. Each error keeps every field
+ * given beside `code` and `message`. Like `ok()`, it never throws: a status
+ * the spec does not use or a malformed error object reaches the error
+ * handler as a 500 and is reported.
+ *
+ * @example
+ * ```ts
+ * fail(res, 400, { code: 'VALIDATION_ERROR', message: 'Must be an email.', field: 'email' });
+ * ```
+ */
+export function fail(
+  res: ServerResponse,
+  status: ErrorHttpStatus,
+  errorOrErrors: ErrorObject | readonly ErrorObject[],
+  options?: RespondOptions,
+): void {
+  if (res.headersSent) return dropLate(res);
+  if (!isErrorHttpStatus(status)) {
+    return forward(
+      res,
+      new RangeError(`fail() needs one of the spec's error statuses (400, 401, 403, 413, 415, 429, 500, 503, 504), got ${String(status)}.`),
+    );
+  }
+  const context = contextOf(res);
+  let errors: ErrorObject[];
+  let warnings: readonly WarningObject[] | undefined;
+  try {
+    errors = errorObjects(Array.isArray(errorOrErrors) ? errorOrErrors : [errorOrErrors as ErrorObject]);
+    warnings = allWarnings(context, options?.warnings);
+  } catch (error) {
+    return forward(res, error);
+  }
+  deliver(res, status, errorEnvelope(context, errors, warnings));
+}

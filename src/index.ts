@@ -1,0 +1,51 @@
+/**
+ * kompliant-envelope: one response convention for every answer of an
+ * Express 4 or 5 API. Every export is listed here by name.
+ */
+export { envelope, type EnvelopeOptions } from './express/envelope.js';
+export { errorHandler, type ErrorHandlerOptions } from './express/error-handler.js';
+export { ok, fail, ResponseError, type RespondOptions } from './express/respond.js';
+export { batch } from './express/batch.js';
+export { asyncHandler, RejectedWithoutReasonError, type AsyncRequestHandler } from './express/async-handler.js';
+export {
+  requestContext,
+  warn,
+  TRACE_ID_HEADER,
+  VERSION_HEADER,
+  type RequestContext,
+} from './express/context.js';
+
+export { ApiError, isApiError, type ApiErrorOptions } from './errors/api-error.js';
+export { defineErrors, type ErrorCatalog, type ErrorFactory } from './errors/define-errors.js';
+export { normalizeError, ALLOWED_ERROR_HEADERS, type NormalizedError } from './errors/normalize.js';
+
+export {
+  STANDARD_ERRORS,
+  ERROR_STATUSES,
+  isErrorHttpStatus,
+  type StandardErrorCode,
+  type ErrorCode,
+  type ErrorDefinition,
+  type ErrorHttpStatus,
+} from './core/catalog.js';
+export {
+  successEnvelope,
+  errorEnvelope,
+  batchEnvelope,
+  isSuccessEnvelope,
+  isErrorEnvelope,
+  isBatchEnvelope,
+  type Envelope,
+  type SuccessEnvelope,
+  type ErrorEnvelope,
+  type BatchEnvelope,
+  type BatchResult,
+  type ErrorObject,
+  type WarningObject,
+  type Meta,
+  type MetaSource,
+} from './core/envelope.js';
+export { DEFAULT_MAX_BODY_SIZE, DEFAULT_CONTENT_TYPES } from './core/guards.js';
+export { IMPLICIT_VERSION } from './core/version.js';
+export { DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_MAX_ITEMS, type BatchOptions, type DefaultEcho } from './core/batch.js';
+export type { ErrorReport, ErrorReporter } from './core/report.js';
