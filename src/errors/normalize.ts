@@ -45,7 +45,8 @@ const INTERNAL = fromCatalog('INTERNAL_ERROR');
 /**
  * body-parser (and raw-body) mark their errors with a `type`; these are mapped
  * by type rather than by status so the code says what happened. Types not
- * listed (e.g. `entity.verify.failed`) fall through to their `status`.
+ * listed (`stream.encoding.set`, `stream.not.readable`) fall through to their
+ * `status` (500).
  */
 const BODY_PARSER_TYPES: Readonly<Record<string, NormalizedError>> = {
   'entity.parse.failed': fromCatalog('MALFORMED_JSON'),
@@ -53,6 +54,8 @@ const BODY_PARSER_TYPES: Readonly<Record<string, NormalizedError>> = {
   'parameters.too.many': fromCatalog('REQUEST_TOO_LARGE', 'The request has too many parameters.'),
   'charset.unsupported': fromCatalog('UNSUPPORTED_MEDIA_TYPE', 'The request charset is not supported.'),
   'encoding.unsupported': fromCatalog('UNSUPPORTED_MEDIA_TYPE', 'The request Content-Encoding is not supported.'),
+  // A `verify` callback's own message is internal (an ApiError thrown there is kept as it is).
+  'entity.verify.failed': fromCatalog('NOT_AUTHORIZED', 'The request body could not be verified.'),
   'request.aborted': fromCatalog('BAD_REQUEST', 'The request was aborted before its body was complete.'),
   'request.size.invalid': fromCatalog('BAD_REQUEST', 'The request body does not match its Content-Length.'),
 };
