@@ -17,7 +17,7 @@ export {
 
 export { ApiError, isApiError, type ApiErrorOptions } from './errors/api-error.js';
 export { defineErrors, type ErrorCatalog, type ErrorFactory } from './errors/define-errors.js';
-export { normalizeError, ALLOWED_ERROR_HEADERS, type NormalizedError } from './errors/normalize.js';
+export { normalizeError, ALLOWED_ERROR_HEADERS, MAX_ERROR_MESSAGE_LENGTH, type NormalizedError } from './errors/normalize.js';
 
 export {
   STANDARD_ERRORS,

@@ -26,7 +26,7 @@ export const ALLOWED_ERROR_HEADERS: ReadonlySet<string> = new Set([
 ]);
 
 /** The longest exposed message sent as is; longer ones are cut. */
-export const MAX_MESSAGE_LENGTH = 1000;
+export const MAX_ERROR_MESSAGE_LENGTH = 1000;
 const MAX_HEADER_NAMES = 32;
 // Printable ASCII and tab only: Node's setHeader throws on CR, LF and other controls.
 const SAFE_HEADER_VALUE = /^[\t\x20-\x7e]{0,1024}$/;
@@ -87,7 +87,7 @@ function readStatus(error: Record<string, unknown>): number | undefined {
 }
 
 function clip(message: string): string {
-  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+  return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
 }
 
 /** Keeps the allowlisted headers whose values are safe to send. */

@@ -136,7 +136,7 @@ describe.each(EXPRESS_VERSIONS)('envelope() on %s', (_name, express) => {
     );
 
     it('answers 400 when X-API-Version is sent twice, even with the same value', async () => {
-      const res = await request(app()).get('/v').set('X-API-Version', ['2024-01-01', '2024-01-01']);
+      const res = await request(app()).get('/v').set('X-API-Version', ['2024-01-01', '2024-01-01'] as never);
       expect(res.status).toBe(400);
       expect(res.body.errors[0].code).toBe('UNSUPPORTED_API_VERSION');
     });
