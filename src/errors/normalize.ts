@@ -41,6 +41,7 @@ function fromCatalog(code: StandardErrorCode, message?: string, extra?: Record<s
 }
 
 const INTERNAL = fromCatalog('INTERNAL_ERROR');
+const MALFORMED_PATH = fromCatalog('BAD_REQUEST', 'The request path contains a malformed percent-encoding.');
 
 /**
  * body-parser (and raw-body) mark their errors with a `type`; these are mapped
@@ -128,6 +129,9 @@ function classify(error: unknown): NormalizedError {
   }
   const incoming = readStatus(record);
   if (incoming === undefined) return INTERNAL;
+  // Express 4 and 5 both raise a 400 URIError for a malformed %-escape in a
+  // path parameter, but only Express 4 exposes its message (which echoes the path).
+  if (incoming === 400 && error instanceof URIError) return MALFORMED_PATH;
   const code = codeForStatus(incoming);
   const definition = STANDARD_ERRORS[code];
   const message = record['message'];

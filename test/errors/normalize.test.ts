@@ -16,6 +16,25 @@ describe('normalizeError', () => {
     }
   });
 
+  it.each([
+    ['entity.parse.failed', 400, 400, 'MALFORMED_JSON'],
+    ['entity.too.large', 413, 413, 'REQUEST_TOO_LARGE'],
+    ['parameters.too.many', 413, 413, 'REQUEST_TOO_LARGE'],
+    ['charset.unsupported', 415, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['encoding.unsupported', 415, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['entity.verify.failed', 403, 403, 'NOT_AUTHORIZED'],
+    ['request.aborted', 400, 400, 'BAD_REQUEST'],
+    ['request.size.invalid', 400, 400, 'BAD_REQUEST'],
+    ['stream.encoding.set', 500, 500, 'INTERNAL_ERROR'],
+    ['stream.not.readable', 500, 500, 'INTERNAL_ERROR'],
+  ])('maps the body-parser type %s (status %i) to %i %s', (type, incoming, status, code) => {
+    const normalized = normalizeError(Object.assign(new Error('secret'), { type, status: incoming, expose: incoming < 500 }));
+    expect(normalized.status).toBe(status);
+    expect(normalized.errors).toHaveLength(1);
+    expect(normalized.errors[0]?.code).toBe(code);
+    expect(normalized.errors[0]?.message).not.toContain('secret');
+  });
+
   it('cuts an exposed message longer than the limit', () => {
     const normalized = normalizeError({ status: 400, expose: true, message: 'y'.repeat(5000) });
     const message = normalized.errors[0]?.message as string;

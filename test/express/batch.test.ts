@@ -134,6 +134,26 @@ describe.each(EXPRESS_VERSIONS)('batch() on %s', (_name, express) => {
     expect(String(reported[0]?.error)).toContain('`concurrency`');
   });
 
+  it('logs a crashed item to stderr with the trace_id by default', async () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { app } = buildApp(express, (a) =>
+        a.post('/b', (req, res) => batch(res, req.body, (n: number) => {
+          if (n === 2) throw new Error('inventory db down');
+          return { n };
+        })),
+      );
+      const res = await request(app).post('/b').send([1, 2]);
+      expect(res.status).toBe(200);
+      expect(res.body.results[1]).toEqual({ status: 'ERROR', request: { index: 1 }, errors: [INTERNAL] });
+      const logged = stderr.mock.calls.map((c) => String(c[0])).join('');
+      expect(logged).toContain(`500 INTERNAL_ERROR (batch item 1) trace_id=${res.headers['x-trace-id']}`);
+      expect(logged).toContain('inventory db down');
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   it('answers 500 when an item result cannot be serialised', async () => {
     const { app } = buildApp(express, (a) => a.post('/b', (req, res) => batch(res, req.body, () => ({ n: 1n }))));
     const res = await request(app).post('/b').send([1]);

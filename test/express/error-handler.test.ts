@@ -202,6 +202,19 @@ describe.each(EXPRESS_VERSIONS)('errorHandler() on %s', (_name, express) => {
     });
   });
 
+  it('answers a malformed %-escape in a path parameter with 400, the same on both majors', async () => {
+    const { app } = buildApp(express, (a) => a.get('/orders/:id', (req, res) => ok(res, { id: req.params['id'] })));
+    const res = await request(app).get('/orders/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      meta: metaFor(res, 'ERROR'),
+      errors: [{ code: 'BAD_REQUEST', message: 'The request path contains a malformed percent-encoding.' }],
+    });
+    const unknown = await request(app).get('/nothing/%E0%A4%A');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].code).toBe('ROUTE_NOT_FOUND');
+  });
+
   describe('body-parser errors', () => {
     const parsing = () => buildApp(express, (a) => a.post('/in', (req, res) => ok(res, req.body)));
     const send = (body: string, headers: Record<string, string> = {}) => {
