@@ -31,14 +31,24 @@ export const reportToStderr: ErrorReporter = (error, report) => {
   );
 };
 
+/** A URL's path without its query string, which may carry secrets (tokens, emails) that do not belong in logs. */
+export function pathWithoutQuery(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /** Calls `reporter`; if the reporter itself throws, both errors go to stderr and the caller goes on. */
 export function safeReport(reporter: ErrorReporter, error: unknown, report: ErrorReport): void {
   try {
     reporter(error, report);
   } catch (reporterError) {
     try {
-      reportToStderr(error, { ...report, late: true });
-      reportToStderr(reporterError, { ...report, late: true, code: 'ON_ERROR_THREW' });
+      process.stderr.write(
+        `kompliant-envelope: the onError hook threw while reporting ${report.status} ${report.code} trace_id=${report.traceId}\n` +
+          `reported error: ${inspect(error, { depth: 3, breakLength: Infinity })}\n` +
+          `hook error: ${inspect(reporterError, { depth: 3, breakLength: Infinity })}\n`,
+      );
     } catch {
       // stderr itself failed; nothing is left to tell.
     }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { STANDARD_ERRORS, type ErrorHttpStatus, type StandardErrorCode } from '../core/catalog.js';
 import { entry, type ErrorObject } from '../core/envelope.js';
 import { ApiError, isApiError } from './api-error.js';
@@ -136,9 +137,15 @@ function classify(error: unknown): NormalizedError {
   const definition = STANDARD_ERRORS[code];
   const message = record['message'];
   // http-errors' contract: a message is for the client only when `expose` is true,
-  // which it never is for 5xx; a 5xx never carries the thrown message.
+  // which it never is for 5xx; a 5xx never carries the thrown message. The bare
+  // reason phrase http-errors uses when given no message ("Not Found") says
+  // less than the catalog's message, so the catalog's is used instead.
   const exposed =
-    definition.status < 500 && record['expose'] === true && typeof message === 'string' && message !== ''
+    definition.status < 500 &&
+    record['expose'] === true &&
+    typeof message === 'string' &&
+    message !== '' &&
+    message !== STATUS_CODES[incoming]
       ? clip(message)
       : definition.message;
   return { status: definition.status, errors: [entry(code, exposed)], headers: pickHeaders(record['headers']) };

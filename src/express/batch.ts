@@ -11,7 +11,7 @@ import {
   type BatchOptions,
   type DefaultEcho,
 } from '../core/batch.js';
-import { reportToStderr } from '../core/report.js';
+import { pathWithoutQuery, reportToStderr } from '../core/report.js';
 import { contextOf } from './context.js';
 import { ResponseError, forward, writeEnvelope } from './respond.js';
 
@@ -48,7 +48,8 @@ export async function batch<Item, Data, Request = DefaultEcho>(
   const context = contextOf(res);
   const refusal = checkBatchItems(items, limits.maxItems);
   if (refusal !== undefined) {
-    writeEnvelope(res, refusal.status, errorEnvelope(context, refusal.errors, context.warnings));
+    const failure = writeEnvelope(res, refusal.status, errorEnvelope(context, refusal.errors, context.warnings));
+    if (failure !== undefined) forward(res, new ResponseError('The batch refusal cannot be serialised to JSON.', { cause: failure }));
     return;
   }
   const req = res.req as IncomingMessage | undefined;
@@ -61,7 +62,7 @@ export async function batch<Item, Data, Request = DefaultEcho>(
         status: detail.status,
         code: `${detail.code} (batch item ${detail.index})`,
         method: req?.method,
-        path: req?.url,
+        path: pathWithoutQuery((req as { originalUrl?: string } | undefined)?.originalUrl ?? req?.url),
         late: false,
       }));
   const echo = (options.echo ?? defaultEcho) as (item: Item, index: number) => Request | DefaultEcho;

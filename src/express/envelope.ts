@@ -11,6 +11,7 @@ import { DEFAULT_CONTENT_TYPES, DEFAULT_MAX_BODY_SIZE, checkBody, compileBodyGua
 import { parseVersions, resolveVersion } from '../core/version.js';
 import type { NormalizedError } from '../errors/normalize.js';
 import { TRACE_ID_HEADER, VERSION_HEADER, enterContext, newTraceId, type MutableContext } from './context.js';
+import { routeMethods, unmatchedAnswer, type RoutedRequest } from './not-found.js';
 import { writeEnvelope } from './respond.js';
 
 /** Options of `envelope()`. */
@@ -69,7 +70,7 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
     headers: undefined,
   });
 
-  return function envelopeMiddleware(req, res, next) {
+  return function envelopeMiddleware(req: RoutedRequest, res, next) {
     const headers = req.headers;
     const header = headers['x-api-version'];
     const version = resolveVersion(typeof header === 'string' ? header : undefined, versions);
@@ -89,6 +90,18 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
       if (refusal === guard.tooLarge) res.setHeader('Connection', 'close');
       enterContext(res, context, () => writeEnvelope(res, refusal.status, errorEnvelope(context, refusal.errors)));
       return;
+    }
+    // Express's routers answer OPTIONS themselves in plain text when a nested
+    // Router knows the path; answering here keeps OPTIONS an envelope. A CORS
+    // preflight is left to the `cors` middleware, and a route that declares
+    // OPTIONS (or all methods) still runs.
+    if (req.method === 'OPTIONS' && headers['access-control-request-method'] === undefined) {
+      const methods = routeMethods(req);
+      if (methods.size > 0 && !methods.has('OPTIONS') && !methods.has('*')) {
+        const answer = unmatchedAnswer(req, context, methods);
+        enterContext(res, context, () => writeEnvelope(res, answer.status, answer.body, answer.headers));
+        return;
+      }
     }
     enterContext(res, context, next);
   };

@@ -3,13 +3,12 @@
  * unknown paths and methods, OPTIONS, and every error — as an envelope.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STANDARD_ERRORS } from '../core/catalog.js';
-import { entry, errorEnvelope, successEnvelope, type ErrorObject } from '../core/envelope.js';
-import { reportToStderr, safeReport, type ErrorReporter } from '../core/report.js';
+import { errorEnvelope, type Envelope } from '../core/envelope.js';
+import { pathWithoutQuery, reportToStderr, safeReport, type ErrorReporter } from '../core/report.js';
 import { normalizeError, type NormalizedError } from '../errors/normalize.js';
 import { contextOf, type MutableContext } from './context.js';
-import { allowedMethods, appRelativePath } from './not-found.js';
-import { writeEnvelope } from './respond.js';
+import { unmatchedAnswer, type RoutedRequest } from './not-found.js';
+import { writeEnvelopeOrInternal } from './respond.js';
 
 /** Options of `errorHandler()`. */
 export interface ErrorHandlerOptions {
@@ -23,49 +22,9 @@ export interface ErrorHandlerOptions {
   readonly onError?: ErrorReporter;
 }
 
-/** The Express request fields read here; typed loosely so Express 4 and 5 both fit. */
-interface RequestLike extends IncomingMessage {
-  app?: unknown;
-  baseUrl?: string;
-  path?: string;
-  originalUrl?: string;
-}
-
 type Next = (error?: unknown) => void;
 
-const ROUTE_NOT_FOUND: readonly ErrorObject[] = Object.freeze([
-  entry('ROUTE_NOT_FOUND', STANDARD_ERRORS.ROUTE_NOT_FOUND.message),
-]);
 const INTERNAL = normalizeError(undefined);
-
-function pathOf(req: RequestLike): string {
-  const url = req.originalUrl ?? req.url ?? '';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
-function answerUnmatched(req: RequestLike, res: ServerResponse, context: MutableContext): void {
-  const methods = allowedMethods(req.app, appRelativePath(req.app, req.baseUrl ?? '', req.path ?? '/'));
-  const method = req.method ?? 'GET';
-  if (methods.size === 0 || methods.has('*') || (methods.has(method) && method !== 'OPTIONS')) {
-    // Unknown path, or routes that all fell through with next().
-    writeEnvelope(res, 400, errorEnvelope(context, ROUTE_NOT_FOUND, context.warnings), undefined, true);
-    return;
-  }
-  methods.add('OPTIONS');
-  const allowed = [...methods].sort();
-  const allow = { Allow: allowed.join(', ') };
-  if (method === 'OPTIONS') {
-    writeEnvelope(res, 200, successEnvelope(context, { methods: allowed }, context.warnings), allow, true);
-    return;
-  }
-  const errors = [
-    entry('METHOD_NOT_ALLOWED', `This path does not support ${method}. Allowed methods: ${allow.Allow}.`, {
-      allowed_methods: allowed,
-    }),
-  ];
-  writeEnvelope(res, 400, errorEnvelope(context, errors, context.warnings), allow, true);
-}
 
 /**
  * The last middleware: `app.use(errorHandler())`. It is a pair — a handler
@@ -99,23 +58,38 @@ export function errorHandler(
     throw new TypeError('The `onError` option of errorHandler() must be a function.');
   }
 
-  const report = (error: unknown, req: RequestLike, context: MutableContext, normalized: NormalizedError, late: boolean) =>
+  const report = (error: unknown, req: RoutedRequest, context: MutableContext, normalized: NormalizedError, late: boolean) =>
     safeReport(onError, error, {
       traceId: context.traceId,
       version: context.version,
       status: normalized.status,
       code: normalized.errors[0]?.code ?? 'INTERNAL_ERROR',
       method: req.method,
-      path: pathOf(req),
+      path: pathWithoutQuery(req.originalUrl ?? req.url),
       late,
     });
 
-  function unmatched(req: IncomingMessage, res: ServerResponse): void {
+  /** Writes the answer; if it cannot be serialised, answers 500 and reports why. */
+  const send = (
+    req: RoutedRequest,
+    res: ServerResponse,
+    context: MutableContext,
+    status: number,
+    body: Envelope,
+    headers: Readonly<Record<string, string>> | undefined,
+  ) => {
+    const failure = writeEnvelopeOrInternal(res, context, status, body, headers);
+    if (failure !== undefined) report(failure, req, context, INTERNAL, false);
+  };
+
+  function unmatched(req: RoutedRequest, res: ServerResponse): void {
     if (res.headersSent) return; // answered by a middleware that still called next()
-    answerUnmatched(req as RequestLike, res, contextOf(res));
+    const context = contextOf(res);
+    const answer = unmatchedAnswer(req, context);
+    send(req, res, context, answer.status, answer.body, answer.headers);
   }
 
-  function failed(error: unknown, req: IncomingMessage, res: ServerResponse): void {
+  function failed(error: unknown, req: RoutedRequest, res: ServerResponse): void {
     const context = contextOf(res);
     const normalized = normalizeError(error);
     if (res.headersSent) {
@@ -124,23 +98,12 @@ export function errorHandler(
       return;
     }
     report(error, req, context, normalized, false);
-    const failure = writeEnvelope(
-      res,
-      normalized.status,
-      errorEnvelope(context, normalized.errors, context.warnings),
-      normalized.headers,
-      true,
-    );
-    if (failure !== undefined) {
-      // The error's own fields (or a warning) could not be serialised.
-      report(failure, req, context, INTERNAL, false);
-      writeEnvelope(res, INTERNAL.status, errorEnvelope(context, INTERNAL.errors), undefined, true);
-    }
+    send(req, res, context, normalized.status, errorEnvelope(context, normalized.errors, context.warnings), normalized.headers);
   }
 
   // Express tells the two apart by arity: (req, res, next) and (err, req, res, next).
   return [
-    (req, res, _next) => unmatched(req, res),
-    (error, req, res, _next) => failed(error, req, res),
+    (req, res, _next) => unmatched(req as RoutedRequest, res),
+    (error, req, res, _next) => failed(error, req as RoutedRequest, res),
   ];
 }

@@ -1,7 +1,8 @@
 /**
- * Which methods a path supports, read from the app's own router. Used only
- * when no route answered, to tell "unknown path" (400 ROUTE_NOT_FOUND) from
- * "known path, other method" (400 METHOD_NOT_ALLOWED with `Allow`).
+ * Requests no route answers: which methods a path supports, read from the
+ * app's own router, and the answer — "unknown path" (400 ROUTE_NOT_FOUND),
+ * "known path, other method" (400 METHOD_NOT_ALLOWED with `Allow`) or OPTIONS
+ * (200 with `Allow`). Runs only for such requests and for OPTIONS.
  *
  * Express 4 (`app._router`, `Layer#match` returning a boolean and setting
  * `layer.path`) and Express 5 (`app.router`, router 2's `Layer#match`, which
@@ -9,6 +10,11 @@
  * followed; sub-apps are opaque (Express wraps them in a closure), so their
  * routes count as unknown unless they mount their own `errorHandler()`.
  */
+
+import type { IncomingMessage } from 'node:http';
+import { STANDARD_ERRORS } from '../core/catalog.js';
+import { entry, errorEnvelope, successEnvelope, type Envelope, type ErrorObject } from '../core/envelope.js';
+import type { MutableContext } from './context.js';
 
 interface LayerLike {
   match?: (path: string) => unknown;
@@ -21,6 +27,14 @@ interface AppLike {
   _router?: { stack?: unknown };
   router?: { stack?: unknown };
   path?: () => string;
+}
+
+/** The Express request fields read here; typed loosely so Express 4 and 5 both fit. */
+export interface RoutedRequest extends IncomingMessage {
+  app?: unknown;
+  baseUrl?: string;
+  path?: string;
+  originalUrl?: string;
 }
 
 /** Every method a route of the app answers for `path`; `'*'` for `app.all()`. */
@@ -77,4 +91,42 @@ export function appRelativePath(app: unknown, baseUrl: string, path: string): st
     mount = '';
   }
   return mount !== '' && full.startsWith(mount) ? full.slice(mount.length) || '/' : full;
+}
+
+/** The methods the routes of `req.app` answer at the request's path. */
+export function routeMethods(req: RoutedRequest): AllowedMethods {
+  return allowedMethods(req.app, appRelativePath(req.app, req.baseUrl ?? '', req.path ?? '/'));
+}
+
+const ROUTE_NOT_FOUND: readonly ErrorObject[] = Object.freeze([
+  entry('ROUTE_NOT_FOUND', STANDARD_ERRORS.ROUTE_NOT_FOUND.message),
+]);
+
+/**
+ * The answer for a request no route answered: 400 `ROUTE_NOT_FOUND`, 400
+ * `METHOD_NOT_ALLOWED` with `Allow`, or for OPTIONS on a known path 200 with
+ * `Allow` and `data.methods`.
+ */
+export function unmatchedAnswer(
+  req: RoutedRequest,
+  context: MutableContext,
+  methods: AllowedMethods = routeMethods(req),
+): { status: number; body: Envelope; headers?: Record<string, string> } {
+  const method = req.method ?? 'GET';
+  if (methods.size === 0 || methods.has('*') || (methods.has(method) && method !== 'OPTIONS')) {
+    // Unknown path, or routes that all fell through with next().
+    return { status: 400, body: errorEnvelope(context, ROUTE_NOT_FOUND, context.warnings) };
+  }
+  methods.add('OPTIONS');
+  const allowed = [...methods].sort();
+  const headers = { Allow: allowed.join(', ') };
+  if (method === 'OPTIONS') {
+    return { status: 200, body: successEnvelope(context, { methods: allowed }, context.warnings), headers };
+  }
+  const errors = [
+    entry('METHOD_NOT_ALLOWED', `This path does not support ${method}. Allowed methods: ${headers.Allow}.`, {
+      allowed_methods: allowed,
+    }),
+  ];
+  return { status: 400, body: errorEnvelope(context, errors, context.warnings), headers };
 }

@@ -13,7 +13,7 @@ import {
   type WarningObject,
 } from '../core/envelope.js';
 import { normalizeError } from '../errors/normalize.js';
-import { reportToStderr } from '../core/report.js';
+import { pathWithoutQuery, reportToStderr } from '../core/report.js';
 import { contextOf, type MutableContext } from './context.js';
 
 /** Options of `ok()` and `fail()`. */
@@ -61,6 +61,25 @@ export function writeEnvelope(
   return undefined;
 }
 
+const INTERNAL_ERRORS = normalizeError(undefined).errors;
+
+/**
+ * `writeEnvelope`, but when `body` cannot be serialised (a BigInt in a
+ * warning, say) it answers 500 `INTERNAL_ERROR` without warnings instead, so
+ * the request never hangs. Returns the serialisation error, for reporting.
+ */
+export function writeEnvelopeOrInternal(
+  res: ServerResponse,
+  context: MutableContext,
+  status: number,
+  body: Envelope,
+  headers?: Readonly<Record<string, string>>,
+): unknown {
+  const failure = writeEnvelope(res, status, body, headers, true);
+  if (failure !== undefined) writeEnvelope(res, 500, errorEnvelope(context, INTERNAL_ERRORS), undefined, true);
+  return failure;
+}
+
 /**
  * Hands a responder's failure to Express's `next` so the error handler
  * answers and reports it. A responder is often called after an `await`,
@@ -74,16 +93,16 @@ export function forward(res: ServerResponse, error: unknown): void {
   }
   // Not under Express: answer the 500 here and log it.
   const context = contextOf(res);
-  const internal = normalizeError(error);
-  if (!res.headersSent) writeEnvelope(res, internal.status, errorEnvelope(context, internal.errors));
+  const late = res.headersSent;
+  if (!late) writeEnvelope(res, 500, errorEnvelope(context, INTERNAL_ERRORS), undefined, true);
   reportToStderr(error, {
     traceId: context.traceId,
     version: context.version,
-    status: internal.status,
-    code: internal.errors[0]?.code ?? 'INTERNAL_ERROR',
-    method: undefined,
-    path: undefined,
-    late: res.headersSent,
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    method: res.req?.method,
+    path: pathWithoutQuery(res.req?.url),
+    late,
   });
 }
 

@@ -9,6 +9,7 @@ import {
   envelope,
   errorHandler,
   ok,
+  warn,
   type ErrorReport,
 } from '../../src/index.js';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp, metaFor } from '../support/apps.js';
@@ -79,6 +80,24 @@ describe.each(EXPRESS_VERSIONS)('errorHandler() on %s', (_name, express) => {
       expect(res.body).toEqual({ meta: metaFor(res, 'SUCCESS'), data: { methods: ['GET', 'HEAD', 'OPTIONS', 'POST'] } });
     });
 
+    it('answers OPTIONS on a path of a nested Router as an envelope too', async () => {
+      const res = await request(routes()).options('/admin/users/7');
+      expect(res.status).toBe(200);
+      expect(res.headers.allow).toBe('DELETE, OPTIONS');
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.body).toEqual({ meta: metaFor(res, 'SUCCESS'), data: { methods: ['DELETE', 'OPTIONS'] } });
+    });
+
+    it('lets a route that declares OPTIONS answer it', async () => {
+      const { app } = buildApp(express, (a) => {
+        a.get('/x', (_req, res) => ok(res));
+        a.options('/x', (_req, res) => ok(res, { custom: true }));
+      });
+      const res = await request(app).options('/x');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ meta: metaFor(res, 'SUCCESS'), data: { custom: true } });
+    });
+
     it('answers OPTIONS on an unknown path with 400 ROUTE_NOT_FOUND', async () => {
       const res = await request(routes()).options('/nope');
       expect(res.status).toBe(400);
@@ -134,12 +153,14 @@ describe.each(EXPRESS_VERSIONS)('errorHandler() on %s', (_name, express) => {
         { code: 'BAD_REQUEST', message: 'Quantity must be positive.' }],
       ['http-errors 401 with WWW-Authenticate', () => createError(401, 'Token expired.', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }), 401,
         { code: 'AUTHENTICATION_FAILED', message: 'Token expired.' }, { 'www-authenticate': 'Bearer error="invalid_token"' }],
-      ['http-errors 403', () => createError(403), 403, { code: 'NOT_AUTHORIZED', message: 'Forbidden' }],
+      ['http-errors 403 without a message', () => createError(403), 403, { code: 'NOT_AUTHORIZED', message: 'You are not allowed to perform this request.' }],
+      ['http-errors 404 without a message', () => createError(404), 400, { code: 'NOT_FOUND', message: 'The requested resource does not exist.' }],
       ['http-errors 404', () => createError(404, 'Order 7 does not exist.'), 400, { code: 'NOT_FOUND', message: 'Order 7 does not exist.' }],
-      ['http-errors 405', () => createError(405), 400, { code: 'METHOD_NOT_ALLOWED', message: 'Method Not Allowed' }],
+      ['http-errors 405', () => createError(405), 400, { code: 'METHOD_NOT_ALLOWED', message: 'This path does not support the request method.' }],
+      ['http-errors 418', () => createError(418), 400, { code: 'BAD_REQUEST', message: 'The request is not valid.' }],
       ['http-errors 409', () => createError(409, 'Already exists.'), 400, { code: 'BAD_REQUEST', message: 'Already exists.' }],
-      ['http-errors 413', () => createError(413), 413, { code: 'REQUEST_TOO_LARGE', message: 'Payload Too Large' }],
-      ['http-errors 415', () => createError(415), 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Media Type' }],
+      ['http-errors 413', () => createError(413), 413, { code: 'REQUEST_TOO_LARGE', message: 'The request is too large.' }],
+      ['http-errors 415', () => createError(415), 415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request media type is not supported.' }],
       ['http-errors 422', () => createError(422, 'Bad shape.'), 400, { code: 'VALIDATION_ERROR', message: 'Bad shape.' }],
       ['http-errors 429 with rate headers', () => createError(429, 'Slow down.', { headers: { 'Retry-After': '30', 'RateLimit-Remaining': '0', 'Set-Cookie': 'evil=1', 'X-Internal': 'db-7' } }), 429,
         { code: 'TOO_MANY_REQUESTS', message: 'Slow down.' }, { 'retry-after': '30', 'ratelimit-remaining': '0' }],
@@ -398,6 +419,30 @@ describe.each(EXPRESS_VERSIONS)('errorHandler() on %s', (_name, express) => {
       const missing = await request(app).get('/missing');
       expect(missing.status).toBe(400);
       expect(missing.body).toEqual({ meta: metaFor(missing, 'ERROR'), errors: [ROUTE_NOT_FOUND] });
+    });
+  });
+
+  describe('warnings that cannot be serialised', () => {
+    it.each([
+      ['an unknown path', '/nope', 'get'],
+      ['an unknown method', '/w', 'delete'],
+      ['an error', '/throw', 'get'],
+    ])('answer 500 for %s instead of hanging, and are reported', async (_label, path, method) => {
+      const { app, reported } = buildApp(express, (a) => {
+        a.use((_req, _res, next) => {
+          warn('BAD', 'unserialisable', { n: 1n });
+          next();
+        });
+        a.get('/w', (_req, _res, next) => next());
+        a.get('/throw', () => {
+          throw createError(400, 'client');
+        });
+      });
+      const res = await request(app)[method as 'get'](path);
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: [INTERNAL] });
+      expect(reported.at(-1)?.report.status).toBe(500);
+      expect(reported.at(-1)?.error).toBeInstanceOf(TypeError);
     });
   });
 
