@@ -29,7 +29,7 @@ export interface ErrorDefinition {
 export const STANDARD_ERRORS = Object.freeze({
   BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
   VALIDATION_ERROR: { status: 400, message: 'The request did not pass validation.' },
-  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON, or not a JSON object or array.' },
   NOT_FOUND: { status: 400, message: 'The requested resource does not exist.' },
   ROUTE_NOT_FOUND: { status: 400, message: 'No endpoint exists at this path.' },
   METHOD_NOT_ALLOWED: { status: 400, message: 'This path does not support the request method.' },

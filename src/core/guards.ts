@@ -11,8 +11,11 @@ import type { NormalizedError } from '../errors/normalize.js';
 /** 100 MB, the spec's maximum request size (as body-parser reads "100mb": 100 × 1024 × 1024 bytes). */
 export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;
 
-/** JSON, including the `+json` structured-syntax types (merge-patch, problem, …). */
-export const DEFAULT_CONTENT_TYPES: readonly string[] = Object.freeze(['application/json', 'application/*+json']);
+/**
+ * JSON: what `express.json()` parses by default. Add `application/*+json`
+ * (and the same `type` to `express.json()`) for merge-patch and friends.
+ */
+export const DEFAULT_CONTENT_TYPES: readonly string[] = Object.freeze(['application/json']);
 
 const MEDIA_TYPE_PATTERN = /^(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)\/(\*|\*\+[a-z0-9!#$&^_.+-]+|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
 
@@ -113,8 +116,9 @@ export function checkBody(
 ): NormalizedError | undefined {
   if (contentLength !== undefined) {
     // Node's parser has already rejected a Content-Length that is not digits.
-    if (Number(contentLength) > guard.maxBodySize) return guard.tooLarge;
-    if (transferEncoding === undefined && Number(contentLength) === 0) return undefined;
+    const declared = Number(contentLength);
+    if (declared > guard.maxBodySize) return guard.tooLarge;
+    if (declared === 0 && transferEncoding === undefined) return undefined;
   } else if (transferEncoding === undefined) {
     return undefined;
   }

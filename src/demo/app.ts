@@ -178,7 +178,8 @@ export function createApp(express: ExpressFactory, { onError = logServerError }:
     asyncHandler(async (_req, res) => {
       await sleep(5);
       // Read after the await, from AsyncLocalStorage: no `req` or `res` needed.
-      ok(res, requestContext());
+      const context = requestContext();
+      ok(res, { trace_id: context?.traceId, version: context?.version });
     }),
   );
 

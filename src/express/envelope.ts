@@ -27,7 +27,7 @@ export interface EnvelopeOptions {
    * Media types accepted for a request body; a body of any other type (or
    * without a Content-Type) is a 415 `UNSUPPORTED_MEDIA_TYPE`. Supports
    * `type/*`, `type/*+suffix` and `*\/*`.
-   * @default ['application/json', 'application/*+json']
+   * @default ['application/json'] (what `express.json()` parses by default)
    */
   readonly contentTypes?: readonly string[];
   /**

@@ -247,8 +247,14 @@ describe.each(EXPRESS_VERSIONS)('errorHandler() on %s', (_name, express) => {
     it('answers malformed JSON with 400 MALFORMED_JSON, without echoing the body', async () => {
       const res = await send('{"name": secret-token');
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: [{ code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' }] });
+      expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: [{ code: 'MALFORMED_JSON', message: 'The request body is not valid JSON, or not a JSON object or array.' }] });
       expect(res.text).not.toContain('secret');
+    });
+
+    it('answers a JSON body that is not an object or array (strict parsing) with 400 MALFORMED_JSON', async () => {
+      const res = await send('null');
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ code: 'MALFORMED_JSON', message: 'The request body is not valid JSON, or not a JSON object or array.' }]);
     });
 
     it('answers a body over express.json\'s limit with 413 REQUEST_TOO_LARGE', async () => {
