@@ -10,7 +10,8 @@ cd "$root"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 echo "packed $tarball"
 
-cp "$root/test/external/consumer.cjs" "$root/test/external/consumer.mjs" "$root/test/external/consumer.ts" "$work/"
+cp "$root/test/external/consumer.cjs" "$root/test/external/consumer.mjs" "$root/test/external/consumer.ts" \
+  "$root/test/external/quickstart.mjs" "$work/"
 cd "$work"
 cat > package.json <<'JSON'
 { "name": "kompliant-consumer", "version": "1.0.0", "private": true }
@@ -21,6 +22,7 @@ npm install --no-audit --no-fund --loglevel=error "./$tarball" express@^5 expres
 for major in express express4; do
   EXPRESS_MODULE=$major node consumer.cjs
   EXPRESS_MODULE=$major node consumer.mjs
+  EXPRESS_MODULE=$major node quickstart.mjs "$root/README.md"
 done
 
 # The published types, as a TypeScript user compiles against them (CJS and ESM resolution).
