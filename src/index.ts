@@ -15,6 +15,19 @@ export {
   type RequestContext,
 } from './express/context.js';
 
+// Infrastructure answers: 401, 403, 429, 503, 504 and Node's own parse errors.
+export { rateLimit, StoreTimeoutError, type RateLimitOptions } from './express/rate-limit.js';
+export { maintenance, maintenanceSwitch, type MaintenanceOptions, type MaintenanceSwitch } from './express/maintenance.js';
+export { timeout, hasTimedOut, type TimeoutOptions } from './express/timeout.js';
+export {
+  authenticate,
+  authorize,
+  principalOf,
+  type AuthenticateOptions,
+  type AuthorizeOptions,
+} from './express/authenticate.js';
+export { clientErrorHandler, type ClientErrorHandlerOptions } from './node/client-error.js';
+
 export { ApiError, isApiError, type ApiErrorOptions } from './errors/api-error.js';
 export { defineErrors, type ErrorCatalog, type ErrorFactory } from './errors/define-errors.js';
 export { normalizeError, ALLOWED_ERROR_HEADERS, MAX_ERROR_MESSAGE_LENGTH, type NormalizedError } from './errors/normalize.js';

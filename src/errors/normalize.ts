@@ -43,6 +43,13 @@ function fromCatalog(code: StandardErrorCode, message?: string, extra?: Record<s
 
 const INTERNAL = fromCatalog('INTERNAL_ERROR');
 const MALFORMED_PATH = fromCatalog('BAD_REQUEST', 'The request path contains a malformed percent-encoding.');
+const UPSTREAM_TIMEOUT = fromCatalog('GATEWAY_TIMEOUT');
+const BEARER = Object.freeze({ 'WWW-Authenticate': 'Bearer' });
+const JWT_MISSING: NormalizedError = Object.freeze({ ...fromCatalog('MISSING_CREDENTIALS', 'A bearer token is required in the Authorization header.'), headers: BEARER });
+const JWT_INVALID: NormalizedError = Object.freeze({
+  ...fromCatalog('AUTHENTICATION_FAILED', 'The bearer token is not valid.'),
+  headers: Object.freeze({ 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
+});
 
 /**
  * body-parser (and raw-body) mark their errors with a `type`; these are mapped
@@ -78,6 +85,36 @@ function codeForStatus(status: number): StandardErrorCode {
     case 504: return 'GATEWAY_TIMEOUT';
     default: return status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
   }
+}
+
+/**
+ * Codes of upstream calls that timed out: Node (`ETIMEDOUT`), the request
+ * library (`ESOCKETTIMEDOUT`), undici and so `fetch` (`UND_ERR_*_TIMEOUT`).
+ */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const MAX_CAUSE_DEPTH = 4;
+
+/**
+ * True for an upstream call that timed out, or an error caused by one:
+ * `AbortSignal.timeout()`'s `TimeoutError`, the codes above, and axios's
+ * `ECONNABORTED` with a timeout message. `fetch` wraps undici's error in a
+ * `TypeError` whose `cause` is it, hence the walk down `cause`.
+ */
+function isTimeout(error: Record<string, unknown>, depth = 0): boolean {
+  const code = error['code'];
+  if (error['name'] === 'TimeoutError') return true;
+  if (typeof code === 'string') {
+    if (TIMEOUT_CODES.has(code)) return true;
+    if (code === 'ECONNABORTED' && typeof error['message'] === 'string' && error['message'].includes('timeout')) return true;
+  }
+  const cause = error['cause'];
+  return depth < MAX_CAUSE_DEPTH && cause !== null && typeof cause === 'object' && isTimeout(cause as Record<string, unknown>, depth + 1);
 }
 
 /** `status`, else `statusCode`, when it is an integer error status; `undefined` otherwise. */
@@ -129,7 +166,12 @@ function classify(error: unknown): NormalizedError {
     return BODY_PARSER_TYPES[type] as NormalizedError;
   }
   const incoming = readStatus(record);
-  if (incoming === undefined) return INTERNAL;
+  if (incoming === undefined) return isTimeout(record) ? UPSTREAM_TIMEOUT : INTERNAL;
+  // express-jwt's UnauthorizedError (code `credentials_required` when no token
+  // was sent) carries internal wording ("jwt malformed"): answered by code.
+  if (incoming === 401 && record['name'] === 'UnauthorizedError') {
+    return record['code'] === 'credentials_required' ? JWT_MISSING : JWT_INVALID;
+  }
   // Express 4 and 5 both raise a 400 URIError for a malformed %-escape in a
   // path parameter, but only Express 4 exposes its message (which echoes the path).
   if (incoming === 400 && error instanceof URIError) return MALFORMED_PATH;
@@ -159,6 +201,10 @@ function classify(error: unknown): NormalizedError {
  * - body-parser errors: by `type` (see the README's error-mapping table).
  * - http-errors and anything with an integer `status`/`statusCode` in 400–599:
  *   mapped onto the spec's statuses; a 4xx message only when `expose === true`.
+ * - express-jwt's `UnauthorizedError`: 401 `MISSING_CREDENTIALS` or
+ *   `AUTHENTICATION_FAILED`, with `WWW-Authenticate: Bearer`.
+ * - an upstream call that timed out (`AbortSignal.timeout`, `ETIMEDOUT`,
+ *   undici and axios timeouts, also as a `cause`): 504 `GATEWAY_TIMEOUT`.
  * - anything else (strings, `null`, numbers, a `status` of 200, "400", 999 or
  *   NaN, an object whose getters throw): 500 `INTERNAL_ERROR`.
  *

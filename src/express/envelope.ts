@@ -6,13 +6,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STANDARD_ERRORS } from '../core/catalog.js';
-import { entry, errorEnvelope } from '../core/envelope.js';
+import { entry } from '../core/envelope.js';
 import { DEFAULT_CONTENT_TYPES, DEFAULT_MAX_BODY_SIZE, checkBody, compileBodyGuard } from '../core/guards.js';
 import { parseVersions, resolveVersion } from '../core/version.js';
 import type { NormalizedError } from '../errors/normalize.js';
 import { TRACE_ID_HEADER, VERSION_HEADER, enterContext, newTraceId, type MutableContext } from './context.js';
 import { routeMethods, unmatchedAnswer, type RoutedRequest } from './not-found.js';
-import { writeEnvelope } from './respond.js';
+import { sendError, writeEnvelope } from './respond.js';
 
 /** Options of `envelope()`. */
 export interface EnvelopeOptions {
@@ -88,7 +88,7 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
     if (refusal !== undefined) {
       // The body is left unread; closing the connection stops the client sending the rest.
       if (refusal === guard.tooLarge) res.setHeader('Connection', 'close');
-      enterContext(res, context, () => writeEnvelope(res, refusal.status, errorEnvelope(context, refusal.errors)));
+      enterContext(res, context, () => sendError(res, refusal));
       return;
     }
     // Express's routers answer OPTIONS themselves in plain text when a nested

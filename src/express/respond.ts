@@ -12,7 +12,7 @@ import {
   type ErrorObject,
   type WarningObject,
 } from '../core/envelope.js';
-import { normalizeError } from '../errors/normalize.js';
+import { normalizeError, type NormalizedError } from '../errors/normalize.js';
 import { pathWithoutQuery, reportToStderr } from '../core/report.js';
 import { contextOf, type MutableContext } from './context.js';
 
@@ -78,6 +78,17 @@ export function writeEnvelopeOrInternal(
   const failure = writeEnvelope(res, status, body, headers, true);
   if (failure !== undefined) writeEnvelope(res, 500, errorEnvelope(context, INTERNAL_ERRORS), undefined, true);
   return failure;
+}
+
+/**
+ * Answers a `NormalizedError` at once — what the guards (`envelope()`'s
+ * checks, `rateLimit()`, `maintenance()`, `timeout()`, `authenticate()`)
+ * use, with no Error object made and no stack captured per refusal.
+ */
+export function sendError(res: ServerResponse, error: NormalizedError): void {
+  if (res.headersSent) return;
+  const context = contextOf(res);
+  writeEnvelopeOrInternal(res, context, error.status, errorEnvelope(context, error.errors, context.warnings), error.headers);
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * `clientErrorHandler()`: Node answers requests it cannot parse (a malformed
+ * request line, oversized headers, a client too slow to send its headers)
+ * before any middleware runs, in plain text with statuses outside the spec
+ * (431, 408). This listener for the server's 'clientError' event answers
+ * them as envelopes, with a fresh trace_id.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { STANDARD_ERRORS } from '../core/catalog.js';
+import { entry, errorEnvelope } from '../core/envelope.js';
+import { IMPLICIT_VERSION } from '../core/version.js';
+import { TRACE_ID_HEADER, VERSION_HEADER, newTraceId } from '../express/context.js';
+
+/** Options of `clientErrorHandler()`. */
+export interface ClientErrorHandlerOptions {
+  /** The version for `meta.version` (the request's own header could not be read). @default '1' */
+  readonly version?: string;
+}
+
+const HEADERS_TOO_LARGE = entry('REQUEST_TOO_LARGE', 'The request headers are too large.');
+const TOO_SLOW = entry('BAD_REQUEST', 'The request headers were not received in time.');
+const MALFORMED = entry('BAD_REQUEST', 'The request is not valid HTTP.');
+
+/**
+ * A listener for `server.on('clientError', …)`: 413 `REQUEST_TOO_LARGE` for
+ * headers above Node's limit (instead of 431), 400 `BAD_REQUEST` for a
+ * request Node could not parse or that was too slow (instead of 408), each
+ * with `X-Trace-Id` and `Connection: close`.
+ *
+ * @example
+ * ```ts
+ * const server = app.listen(3000);
+ * server.on('clientError', clientErrorHandler({ version: '2025-06-01' }));
+ * ```
+ */
+export function clientErrorHandler(options: ClientErrorHandlerOptions = {}): (error: Error & { code?: string }, socket: Duplex) => void {
+  const { version = IMPLICIT_VERSION } = options;
+  if (typeof version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(version)) {
+    throw new TypeError('The `version` option of clientErrorHandler() must be 1-64 letters, digits, ".", "_" or "-".');
+  }
+  return (error, socket) => {
+    const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    // A reset connection, or one whose response has already started, gets nothing more.
+    if (error?.code === 'ECONNRESET' || !socket.writable || pending?.headersSent === true) {
+      socket.destroy();
+      return;
+    }
+    const code = error?.code;
+    const problem = code === 'HPE_HEADER_OVERFLOW' ? HEADERS_TOO_LARGE : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? TOO_SLOW : MALFORMED;
+    const status = STANDARD_ERRORS[problem.code as 'BAD_REQUEST' | 'REQUEST_TOO_LARGE'].status;
+    const traceId = newTraceId();
+    const body = JSON.stringify(errorEnvelope({ traceId, version }, [problem]));
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        `${TRACE_ID_HEADER}: ${traceId}\r\n${VERSION_HEADER}: ${version}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  };
+}
