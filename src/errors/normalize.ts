@@ -169,7 +169,8 @@ function classify(error: unknown): NormalizedError {
   if (incoming === undefined) return isTimeout(record) ? UPSTREAM_TIMEOUT : INTERNAL;
   // express-jwt's UnauthorizedError (code `credentials_required` when no token
   // was sent) carries internal wording ("jwt malformed"): answered by code.
-  if (incoming === 401 && record['name'] === 'UnauthorizedError') {
+  // http-errors' 401 is also named UnauthorizedError, but has no `inner`.
+  if (incoming === 401 && record['name'] === 'UnauthorizedError' && typeof record['code'] === 'string' && 'inner' in record) {
     return record['code'] === 'credentials_required' ? JWT_MISSING : JWT_INVALID;
   }
   // Express 4 and 5 both raise a 400 URIError for a malformed %-escape in a
