@@ -26,6 +26,7 @@ export {
   type AuthenticateOptions,
   type AuthorizeOptions,
 } from './express/authenticate.js';
+export { hmacVerifier, signRequest, keepRawBody, rawBodyOf, type HmacOptions, type HmacPrincipal } from './express/hmac.js';
 export { clientErrorHandler, type ClientErrorHandlerOptions } from './node/client-error.js';
 
 export { ApiError, isApiError, type ApiErrorOptions } from './errors/api-error.js';
