@@ -4,7 +4,7 @@
  */
 export { envelope, type EnvelopeOptions } from './express/envelope.js';
 export { errorHandler, type ErrorHandlerOptions } from './express/error-handler.js';
-export { ok, fail, ResponseError, type RespondOptions } from './express/respond.js';
+export { ok, fail, ResponseError, TimedOutAnswerError, hasTimedOut, type RespondOptions } from './express/respond.js';
 export { batch } from './express/batch.js';
 export { asyncHandler, RejectedWithoutReasonError, type AsyncRequestHandler } from './express/async-handler.js';
 export {
@@ -18,7 +18,7 @@ export {
 // Infrastructure answers: 401, 403, 429, 503, 504 and Node's own parse errors.
 export { rateLimit, StoreTimeoutError, type RateLimitOptions } from './express/rate-limit.js';
 export { maintenance, maintenanceSwitch, type MaintenanceOptions, type MaintenanceSwitch } from './express/maintenance.js';
-export { timeout, hasTimedOut, type TimeoutOptions } from './express/timeout.js';
+export { timeout, type TimeoutOptions } from './express/timeout.js';
 export {
   authenticate,
   authorize,

@@ -2,15 +2,18 @@
  * The demo API (`npm start`) over HTTP, on Express 4 and 5: every route's
  * status, headers and whole body.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import request, { type Response } from 'supertest';
 import { jest } from '@jest/globals';
-import type { ErrorReport, ErrorReporter } from '../src/index.js';
+import type { IncrementResponse, Store } from 'express-rate-limit';
+import { TimedOutAnswerError, maintenanceSwitch, type ErrorReport, type ErrorReporter } from '../src/index.js';
 import { CRASH_MESSAGE, createApp, logServerError } from '../src/demo/app.js';
 import { EXPRESS_VERSIONS, UUID_V4 } from './support/apps.js';
 
 const LATEST = '2025-06-01';
 const OLDEST = '2024-01-01';
-const WWW_AUTHENTICATE = 'ApiKey realm="accounts-demo", header="X-API-Key"';
+/** The challenge `authenticate({ headers: ['X-API-Key'] })` sends by default. */
+const WWW_AUTHENTICATE = 'ApiKey header="X-API-Key"';
 
 const SEEDED = [
   { id: 'acc_1', name: 'Ada Lovelace', email: 'ada@example.com' },
@@ -34,6 +37,56 @@ const EMAIL_INVALID = {
   field: 'email',
 };
 const EMAIL_TAKEN = { code: 'EMAIL_TAKEN', message: 'An account with this email already exists.', field: 'email' };
+
+const TOO_MANY = (retryAfter: number) => ({
+  code: 'TOO_MANY_REQUESTS',
+  message: 'Too many requests. Slow down and try again later.',
+  retry_after_seconds: retryAfter,
+});
+const IN_MAINTENANCE = {
+  code: 'SERVICE_UNAVAILABLE',
+  message: 'The service is down for maintenance. Try again later.',
+  retry_after_seconds: 300,
+};
+const DELAY_INVALID = {
+  code: 'VALIDATION_ERROR',
+  message: 'The delay must be a whole number of milliseconds from 0 to 10000.',
+  field: 'delay',
+};
+
+/**
+ * A rate-limit store whose window always ends `windowMs` after the latest
+ * hit, so the reset the headers announce does not depend on how fast the
+ * test runs. Hits are counted per key, as a shared store (Redis) would.
+ */
+class SteadyWindowStore implements Store {
+  readonly hits = new Map<string, number>();
+  windowMs = 60_000;
+
+  init(options: { windowMs: number }): void {
+    this.windowMs = options.windowMs;
+  }
+
+  increment(key: string): IncrementResponse {
+    const totalHits = (this.hits.get(key) ?? 0) + 1;
+    this.hits.set(key, totalHits);
+    return { totalHits, resetTime: new Date(Date.now() + this.windowMs) };
+  }
+
+  decrement(key: string): void {
+    this.hits.set(key, Math.max(0, (this.hits.get(key) ?? 0) - 1));
+  }
+
+  resetKey(key: string): void {
+    this.hits.delete(key);
+  }
+}
+
+/** Waits, at most `ms`, until `condition` holds. */
+async function eventually(condition: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await sleep(10);
+}
 
 /** `meta` as every answer carries it; the trace id is random. */
 function meta(status: 'SUCCESS' | 'ERROR' | 'BATCH_PROCESSED', version = LATEST, warnings?: unknown[]) {
@@ -258,48 +311,230 @@ describe.each(EXPRESS_VERSIONS)('demo app on %s', (_name, express) => {
     });
   });
 
-  describe('GET /admin/stats', () => {
-    it('answers 401 MISSING_CREDENTIALS with WWW-Authenticate without X-API-Key', async () => {
-      const res = await request(app).get('/admin/stats');
+  describe('GET /admin/stats (authenticate() and authorize())', () => {
+    it.each([
+      ['without X-API-Key', undefined],
+      ['with an empty X-API-Key', ''],
+    ])('answers 401 MISSING_CREDENTIALS naming the header, with WWW-Authenticate, %s', async (_label, key) => {
+      const req = request(app).get('/admin/stats');
+      const res = key === undefined ? await req : await req.set('X-API-Key', key);
       expect(res.status).toBe(401);
       expectEnvelopeHeaders(res);
       expect(res.headers['www-authenticate']).toBe(WWW_AUTHENTICATE);
       expect(res.body).toEqual({
         meta: meta('ERROR'),
-        errors: [{ code: 'MISSING_CREDENTIALS', message: 'Send your API key in the X-API-Key header.' }],
+        errors: [{ code: 'MISSING_CREDENTIALS', message: 'The X-API-Key header is required.', header: 'X-API-Key' }],
       });
     });
 
-    it('answers 401 AUTHENTICATION_FAILED with WWW-Authenticate for an unknown key, without echoing it', async () => {
-      const res = await request(app).get('/admin/stats').set('X-API-Key', 'sk-live-guessed-0123');
-      expect(res.status).toBe(401);
-      expectEnvelopeHeaders(res);
-      expect(res.headers['www-authenticate']).toBe(WWW_AUTHENTICATE);
-      expect(res.body).toEqual({
-        meta: meta('ERROR'),
-        errors: [{ code: 'AUTHENTICATION_FAILED', message: 'The API key is not valid.' }],
-      });
-      expect(res.text).not.toContain('sk-live-guessed-0123');
-    });
+    it.each(['sk-live-guessed-0123', 'constructor', '__proto__'])(
+      'answers 401 AUTHENTICATION_FAILED with WWW-Authenticate for the unknown key %j, without echoing it',
+      async (key) => {
+        const res = await request(app).get('/admin/stats').set('X-API-Key', key);
+        expect(res.status).toBe(401);
+        expectEnvelopeHeaders(res);
+        expect(res.headers['www-authenticate']).toBe(WWW_AUTHENTICATE);
+        expect(res.body).toEqual({
+          meta: meta('ERROR'),
+          errors: [{ code: 'AUTHENTICATION_FAILED', message: 'The API key is not valid.' }],
+        });
+        expect(res.text).not.toContain(key);
+      },
+    );
 
-    it('answers 403 NOT_AUTHORIZED for a known key without the admin role', async () => {
+    it('answers 403 NOT_AUTHORIZED, without WWW-Authenticate, for a known key without the admin role', async () => {
       const res = await request(app).get('/admin/stats').set('X-API-Key', 'demo-reader-key');
       expect(res.status).toBe(403);
       expectEnvelopeHeaders(res);
       expect(res.headers['www-authenticate']).toBeUndefined();
       expect(res.body).toEqual({
         meta: meta('ERROR'),
-        errors: [
-          { code: 'NOT_AUTHORIZED', message: 'This endpoint needs an API key with the admin role.', required_role: 'admin' },
-        ],
+        errors: [{ code: 'NOT_AUTHORIZED', message: 'This endpoint needs an API key with the admin role.', required_role: 'admin' }],
       });
     });
 
-    it('answers the stats for the admin key', async () => {
+    it('answers the stats, and the role principalOf() gave, for the admin key', async () => {
       const res = await request(app).get('/admin/stats').set('X-API-Key', 'demo-admin-key');
       expect(res.status).toBe(200);
       expectEnvelopeHeaders(res);
-      expect(res.body).toEqual({ meta: meta('SUCCESS'), data: { accounts: 3 } });
+      expect(res.headers['www-authenticate']).toBeUndefined();
+      expect(res.body).toEqual({ meta: meta('SUCCESS'), data: { accounts: 3, api_key_role: 'admin' } });
+      expect(onError).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('GET /accounts/search (rateLimit(): 5 per 10 s per client)', () => {
+    it('finds accounts by name or email, in any case, and announces the budget left', async () => {
+      const res = await request(app).get('/accounts/search?q=LOVE');
+      expect(res.status).toBe(200);
+      expectEnvelopeHeaders(res);
+      expect(res.headers['ratelimit-policy']).toBe('5;w=10');
+      expect(res.headers['ratelimit']).toMatch(/^limit=5, remaining=4, reset=(9|10)$/);
+      expect(res.headers['retry-after']).toBeUndefined();
+      expect(res.body).toEqual({ meta: meta('SUCCESS'), data: [SEEDED[0]] });
+
+      const all = await request(app).get('/accounts/search?q=example.com');
+      expect(all.body).toEqual({ meta: meta('SUCCESS'), data: SEEDED });
+      const none = await request(app).get('/accounts/search?q=nobody');
+      expect(none.body).toEqual({ meta: meta('SUCCESS'), data: [] });
+    });
+
+    it('answers 400 VALIDATION_ERROR without a q', async () => {
+      for (const path of ['/accounts/search', '/accounts/search?q=', '/accounts/search?q=%20']) {
+        const res = await request(app).get(path);
+        expect(res.status).toBe(400);
+        expectEnvelopeHeaders(res);
+        expect(res.body).toEqual({
+          meta: meta('ERROR'),
+          errors: [
+            {
+              code: 'VALIDATION_ERROR',
+              message: 'The q parameter is required: 1 to 100 characters to find in names and emails.',
+              field: 'q',
+            },
+          ],
+        });
+      }
+    });
+
+    it('answers the 6th search in the window with 429, Retry-After and the RateLimit headers (injected store)', async () => {
+      const store = new SteadyWindowStore();
+      const throttled = createApp(express, { onError, searchRateLimit: { store } });
+      for (let i = 1; i <= 5; i++) {
+        const res = await request(throttled).get('/accounts/search?q=ada');
+        expect(res.status).toBe(200);
+        expect(res.headers['ratelimit']).toBe(`limit=5, remaining=${5 - i}, reset=10`);
+      }
+      const res = await request(throttled).get('/accounts/search?q=ada');
+      expect(res.status).toBe(429);
+      expectEnvelopeHeaders(res);
+      expect(res.headers['retry-after']).toBe('10');
+      expect(res.headers['ratelimit-policy']).toBe('5;w=10');
+      expect(res.headers['ratelimit']).toBe('limit=5, remaining=0, reset=10');
+      expect(res.headers['x-ratelimit-limit']).toBeUndefined();
+      expect(res.body).toEqual({ meta: meta('ERROR'), errors: [TOO_MANY(10)] });
+      // One client, one key; the other routes are not throttled.
+      expect([...store.hits.values()]).toEqual([6]);
+      expect((await request(throttled).get('/accounts')).status).toBe(200);
+      expect(onError).not.toHaveBeenCalled();
+    });
+
+    it('throttles with the default in-memory store, and takes another limit', async () => {
+      const statuses: number[] = [];
+      let last: Response | undefined;
+      for (let i = 0; i < 6; i++) {
+        last = await request(app).get('/accounts/search?q=ada');
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const res = last as Response;
+      const retryAfter = Number(res.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(9);
+      expect(retryAfter).toBeLessThanOrEqual(10);
+      expect(res.headers['ratelimit']).toBe(`limit=5, remaining=0, reset=${retryAfter}`);
+      expect(res.body).toEqual({ meta: meta('ERROR'), errors: [TOO_MANY(retryAfter)] });
+
+      const strict = createApp(express, { onError, searchRateLimit: { limit: 1 } });
+      expect((await request(strict).get('/accounts/search?q=ada')).status).toBe(200);
+      expect((await request(strict).get('/accounts/search?q=ada')).status).toBe(429);
+    });
+  });
+
+  describe('maintenance (maintenanceSwitch(), flipped by the operator)', () => {
+    it('answers 503 with Retry-After while on, except GET /health, and serves again once off', async () => {
+      const sw = maintenanceSwitch();
+      const site = createApp(express, { onError, maintenance: sw });
+      expect((await request(site).get('/accounts')).status).toBe(200);
+
+      sw.on();
+      for (const res of [
+        await request(site).get('/accounts'),
+        await request(site).post('/accounts').send({ name: 'Lin Yu', email: 'lin@example.com' }),
+        await request(site).get('/admin/stats').set('X-API-Key', 'demo-admin-key'),
+        await request(site).get('/nowhere'),
+      ]) {
+        expect(res.status).toBe(503);
+        expectEnvelopeHeaders(res);
+        expect(res.headers['retry-after']).toBe('300');
+        expect(res.body).toEqual({ meta: meta('ERROR'), errors: [IN_MAINTENANCE] });
+      }
+      // Clients cannot switch it off.
+      const asked = await request(site).get('/accounts?maintenance=off').set('X-Maintenance', 'off');
+      expect(asked.status).toBe(503);
+
+      const health = await request(site).get('/health');
+      expect(health.status).toBe(200);
+      expectEnvelopeHeaders(health);
+      expect(health.headers['retry-after']).toBeUndefined();
+      expect(health.body).toEqual({ meta: meta('SUCCESS'), data: { up: true, maintenance: true } });
+
+      sw.off();
+      const back = await request(site).get('/accounts');
+      expect(back.status).toBe(200);
+      expect(back.headers['retry-after']).toBeUndefined();
+      // The POST sent during maintenance created nothing.
+      expect(back.body).toEqual({ meta: meta('SUCCESS'), data: SEEDED });
+      const healthAfter = await request(site).get('/health');
+      expect(healthAfter.body).toEqual({ meta: meta('SUCCESS'), data: { up: true, maintenance: false } });
+    });
+
+    it('is off by default', async () => {
+      const res = await request(app).get('/health');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ meta: meta('SUCCESS'), data: { up: true, maintenance: false } });
+    });
+  });
+
+  describe('GET /reports/monthly (timeout())', () => {
+    it('answers a report ready in time', async () => {
+      const quick = createApp(express, { onError, reportTimeoutMs: 200 });
+      const res = await request(quick).get('/reports/monthly?delay=20');
+      expect(res.status).toBe(200);
+      expectEnvelopeHeaders(res);
+      expect(res.body).toEqual({ meta: meta('SUCCESS'), data: { period: 'monthly', accounts: 3, took_ms: 20 } });
+      // Without delay, and with the default 2 s timeout.
+      const now = await request(app).get('/reports/monthly');
+      expect(now.status).toBe(200);
+      expect(now.body).toEqual({ meta: meta('SUCCESS'), data: { period: 'monthly', accounts: 3, took_ms: 0 } });
+      expect(onError).not.toHaveBeenCalled();
+    });
+
+    it('answers 504 GATEWAY_TIMEOUT when the report is late, and drops (and reports) its late answer', async () => {
+      const slow = createApp(express, { onError, reportTimeoutMs: 50 });
+      const res = await request(slow).get('/reports/monthly?delay=200');
+      expect(res.status).toBe(504);
+      expectEnvelopeHeaders(res);
+      expect(res.body).toEqual({
+        meta: meta('ERROR'),
+        errors: [{ code: 'GATEWAY_TIMEOUT', message: 'The request timed out. Try again later.', timeout_ms: 50 }],
+      });
+
+      await eventually(() => onError.mock.calls.length > 0);
+      expect(onError).toHaveBeenCalledTimes(1);
+      const [error, report] = onError.mock.calls[0] as [unknown, ErrorReport];
+      expect(error).toBeInstanceOf(TimedOutAnswerError);
+      expect(report).toEqual({
+        traceId: res.body.meta.trace_id,
+        version: LATEST,
+        status: 504,
+        code: 'GATEWAY_TIMEOUT',
+        method: 'GET',
+        path: '/reports/monthly',
+        late: true,
+      });
+    });
+
+    it('answers 400 VALIDATION_ERROR for a delay that is not a whole number of ms up to 10 s', async () => {
+      for (const delay of ['abc', '', '-1', '1.5', '1e3', '10001', '99999999']) {
+        const res = await request(app).get(`/reports/monthly?delay=${delay}`);
+        expect([delay, res.status]).toEqual([delay, 400]);
+        expectEnvelopeHeaders(res);
+        expect(res.body).toEqual({ meta: meta('ERROR'), errors: [DELAY_INVALID] });
+      }
+      // A repeated key is an array to both Express majors.
+      const repeated = await request(app).get('/reports/monthly?delay=1&delay=2');
+      expect(repeated.status).toBe(400);
+      expect(repeated.body).toEqual({ meta: meta('ERROR'), errors: [DELAY_INVALID] });
     });
   });
 

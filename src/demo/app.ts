@@ -1,24 +1,37 @@
 /**
  * The demo API that `npm start` serves: a small "accounts" service that
  * answers every request — success, batch, validation error, auth failure,
- * crash, unknown route — with the library's envelope.
+ * throttling, maintenance, timeout, crash, unknown route — with the
+ * library's envelope.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express } from 'express';
 import type expressModule from 'express';
 import {
-  ApiError,
   asyncHandler,
+  authenticate,
+  authorize,
   batch,
   envelope,
   errorHandler,
+  maintenance,
+  maintenanceSwitch,
   ok,
+  principalOf,
+  rateLimit,
   requestContext,
+  timeout,
   warn,
-  type ErrorObject,
   type ErrorReporter,
+  type MaintenanceSwitch,
+  type RateLimitOptions,
 } from '../index.js';
-import { AccountErrors, AccountStore, type Account, type NewAccount } from './account-store.js';
+import { AccountErrors, AccountStore, type Account } from './account-store.js';
+import { verifyApiKey, type ApiKeyPrincipal } from './api-keys.js';
+import { parseDelay, parseNewAccount, parseSearchQuery } from './input.js';
+
+export { DEMO_API_KEYS, type ApiKeyPrincipal, type ApiKeyRole } from './api-keys.js';
+export { MAX_REPORT_DELAY_MS } from './input.js';
 
 /** The Express factory: `express` (5) or `express4`. */
 export type ExpressFactory = typeof expressModule;
@@ -26,19 +39,35 @@ export type ExpressFactory = typeof expressModule;
 /** The API versions, oldest first. In the oldest, every account carries its `fax`. */
 export const API_VERSIONS = ['2024-01-01', '2025-06-01'] as const;
 
-/** The demo's API keys and their roles. Demo only: real keys never live in code. */
-export const DEMO_API_KEYS: Readonly<Record<string, 'admin' | 'reader'>> = Object.freeze({
-  'demo-admin-key': 'admin',
-  'demo-reader-key': 'reader',
-});
-
 /** What `GET /debug/crash` throws: an internal detail the client must never see. */
 export const CRASH_MESSAGE = 'connect ECONNREFUSED db-primary.internal:5432 (pool "accounts_rw" exhausted)';
+
+/** `GET /accounts/search` allows this many requests per client and window. */
+export const SEARCH_LIMIT = 5;
+/** The window of `SEARCH_LIMIT`, in milliseconds. */
+export const SEARCH_WINDOW_MS = 10_000;
+/** How long `GET /reports/monthly` may take before it answers 504, in milliseconds. */
+export const REPORT_TIMEOUT_MS = 2_000;
+/** The `Retry-After` of the maintenance 503, in seconds. */
+export const MAINTENANCE_RETRY_AFTER = 300;
 
 /** Options of `createApp()`. */
 export interface DemoOptions {
   /** Where errors are reported. @default one JSON line on stderr per 5xx or late error */
   readonly onError?: ErrorReporter;
+  /**
+   * The operator's maintenance switch: while on, every route but
+   * `GET /health` answers 503. @default a new switch, off
+   */
+  readonly maintenance?: MaintenanceSwitch;
+  /**
+   * Overrides for the throttling of `GET /accounts/search`, e.g. a `store`
+   * (tests inject a deterministic one; several instances would share a Redis
+   * one). @default `{ limit: SEARCH_LIMIT, windowMs: SEARCH_WINDOW_MS }` in memory
+   */
+  readonly searchRateLimit?: Pick<RateLimitOptions, 'limit' | 'windowMs' | 'store'>;
+  /** How long `GET /reports/monthly` may take, in milliseconds. @default REPORT_TIMEOUT_MS */
+  readonly reportTimeoutMs?: number;
 }
 
 /** The default `onError`: one line per 5xx (or late) error, with the trace_id to find it by. */
@@ -58,50 +87,6 @@ export const logServerError: ErrorReporter = (error, report) => {
   process.stderr.write(`${line}\n`);
 };
 
-const WWW_AUTHENTICATE = { 'WWW-Authenticate': 'ApiKey realm="accounts-demo", header="X-API-Key"' };
-
-/** Hand-rolled API-key auth: 401 without a known key, 403 without the role. */
-function requireRole(role: 'admin' | 'reader') {
-  return function checkApiKey(req: Request, _res: Response, next: NextFunction): void {
-    const key = req.get('X-API-Key');
-    if (key === undefined || key === '') {
-      throw new ApiError(401, 'MISSING_CREDENTIALS', 'Send your API key in the X-API-Key header.', undefined, {
-        headers: WWW_AUTHENTICATE,
-      });
-    }
-    const granted = Object.hasOwn(DEMO_API_KEYS, key) ? DEMO_API_KEYS[key] : undefined;
-    if (granted === undefined) {
-      // The key itself is never echoed: it may be a real secret sent to the wrong place.
-      throw new ApiError(401, 'AUTHENTICATION_FAILED', 'The API key is not valid.', undefined, {
-        headers: WWW_AUTHENTICATE,
-      });
-    }
-    if (granted !== role && granted !== 'admin') {
-      throw new ApiError(403, 'NOT_AUTHORIZED', `This endpoint needs an API key with the ${role} role.`, {
-        required_role: role,
-      });
-    }
-    next();
-  };
-}
-
-/** Checks a new account by hand; one VALIDATION_ERROR per invalid field. */
-function parseNewAccount(input: unknown): NewAccount {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ApiError(400, 'VALIDATION_ERROR', 'An account must be a JSON object with `name` and `email`.');
-  }
-  const { name, email } = input as Record<string, unknown>;
-  const errors: ErrorObject[] = [];
-  if (typeof name !== 'string' || name.trim() === '') {
-    errors.push({ code: 'VALIDATION_ERROR', message: 'The name is required and must be a non-empty string.', field: 'name' });
-  }
-  if (typeof email !== 'string' || !email.includes('@')) {
-    errors.push({ code: 'VALIDATION_ERROR', message: 'The email is required and must contain "@".', field: 'email' });
-  }
-  if (errors.length > 0) throw new ApiError(400, errors);
-  return { name: (name as string).trim(), email: email as string };
-}
-
 /** An account as clients see it; `fax` only when asked for, with a deprecation warning. */
 function present(account: Account, withFax: boolean) {
   const { fax, ...current } = account;
@@ -111,21 +96,57 @@ function present(account: Account, withFax: boolean) {
 }
 
 /**
- * Builds the demo app on the given Express (4 or 5), with a fresh store.
+ * Builds the demo app on the given Express (4 or 5), with a fresh store
+ * and, unless one is given, a fresh rate-limit count and maintenance switch.
  *
  * @example
  * ```ts
  * import express from 'express';
- * createApp(express).listen(3000);
+ * const maintenance = maintenanceSwitch();
+ * createApp(express, { maintenance }).listen(3000);
+ * process.on('SIGUSR2', () => (maintenance.isOn() ? maintenance.off() : maintenance.on()));
  * ```
  */
-export function createApp(express: ExpressFactory, { onError = logServerError }: DemoOptions = {}): Express {
+export function createApp(
+  express: ExpressFactory,
+  {
+    onError = logServerError,
+    maintenance: operatorSwitch = maintenanceSwitch(),
+    searchRateLimit = {},
+    reportTimeoutMs = REPORT_TIMEOUT_MS,
+  }: DemoOptions = {},
+): Express {
   const store = new AccountStore();
   const app = express();
   app.disable('x-powered-by');
 
   app.use(envelope({ versions: API_VERSIONS }));
+  // Before the body parser: in maintenance, nothing of the request is read.
+  app.use(
+    maintenance({
+      enabled: operatorSwitch.isOn,
+      retryAfter: MAINTENANCE_RETRY_AFTER,
+      // A load balancer that saw 503 here would take the instance out; it is up, only closed.
+      skip: (req) => req.path === '/health',
+    }),
+  );
   app.use(express.json());
+
+  // Keyed by client IP, counted in this process's memory. Several instances
+  // behind a load balancer need one shared count: pass
+  // `store: new RedisStore({ sendCommand: (...args: string[]) => redis.sendCommand(args) })`
+  // from rate-limit-redis (with a node-redis client). Behind a proxy, set
+  // Express's `trust proxy` so the IP is the client's, not the proxy's.
+  const searchLimiter = rateLimit({ limit: SEARCH_LIMIT, windowMs: SEARCH_WINDOW_MS, ...searchRateLimit });
+  const adminOnly = [
+    authenticate<ApiKeyPrincipal>({ headers: ['X-API-Key'], verify: verifyApiKey, message: 'The API key is not valid.' }),
+    authorize<ApiKeyPrincipal>((_req, caller) => caller?.role === 'admin', {
+      message: 'This endpoint needs an API key with the admin role.',
+      extra: { required_role: 'admin' },
+    }),
+  ];
+
+  app.get('/health', (_req, res) => ok(res, { up: true, maintenance: operatorSwitch.isOn() }));
 
   app.get(
     '/accounts',
@@ -139,6 +160,19 @@ export function createApp(express: ExpressFactory, { onError = logServerError }:
       const account = await store.create(parseNewAccount(req.body ?? {}));
       // 200, never 201: the spec answers every success with 200.
       ok(res, present(account, false));
+    }),
+  );
+
+  // Before `/accounts/:id`, which would otherwise take "search" for an id.
+  app.get(
+    '/accounts/search',
+    searchLimiter,
+    asyncHandler(async (req, res) => {
+      const query = parseSearchQuery(req.query['q']);
+      const found = (await store.list()).filter(
+        (account) => account.name.toLowerCase().includes(query) || account.email.toLowerCase().includes(query),
+      );
+      ok(res, found.map((account) => present(account, false)));
     }),
   );
 
@@ -165,8 +199,24 @@ export function createApp(express: ExpressFactory, { onError = logServerError }:
 
   app.get(
     '/admin/stats',
-    requireRole('admin'),
-    asyncHandler(async (_req, res) => ok(res, { accounts: await store.count() })),
+    ...adminOnly,
+    asyncHandler(async (req, res) => {
+      const caller = principalOf<ApiKeyPrincipal>(req);
+      ok(res, { accounts: await store.count(), api_key_role: caller?.role });
+    }),
+  );
+
+  app.get(
+    '/reports/monthly',
+    timeout(reportTimeoutMs),
+    asyncHandler(async (req, res) => {
+      const delay = parseDelay(req.query['delay']);
+      // Stands in for a slow query. Real work would stop early once hasTimedOut(res)
+      // is true; this one answers anyway, to show that the library drops the late
+      // answer (and reports it to onError with late: true) instead of crashing.
+      await sleep(delay, undefined, { ref: false });
+      ok(res, { period: 'monthly', accounts: await store.count(), took_ms: delay });
+    }),
   );
 
   app.get('/debug/crash', () => {

@@ -1,10 +1,14 @@
 /**
  * `npm start`: serves the demo API on Express 5 and prints curl commands to
- * try. HOST defaults to 127.0.0.1, PORT to 3000 (0 picks a free port).
+ * try. HOST defaults to 127.0.0.1, PORT to 3000 (0 picks a free port);
+ * MAINTENANCE=1 starts in maintenance, and SIGUSR2 toggles it.
  */
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { API_VERSIONS, DEMO_API_KEYS, createApp } from './app.js';
+import { clientErrorHandler, maintenanceSwitch } from '../index.js';
+import { API_VERSIONS, DEMO_API_KEYS, REPORT_TIMEOUT_MS, SEARCH_LIMIT, SEARCH_WINDOW_MS, createApp } from './app.js';
+
+const LATEST_VERSION = API_VERSIONS[API_VERSIONS.length - 1] as string;
 
 function readPort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 3000;
@@ -13,6 +17,12 @@ function readPort(raw: string | undefined): number {
     throw new RangeError(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(raw)}.`);
   }
   return port;
+}
+
+function readMaintenance(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new RangeError(`MAINTENANCE must be 1 (on) or 0 (off), got ${JSON.stringify(raw)}.`);
 }
 
 function urlOf(address: AddressInfo): string {
@@ -35,6 +45,15 @@ function tryLines(url: string): string {
     [`curl -s ${url}/admin/stats`, '401 MISSING_CREDENTIALS'],
     [`curl -s ${url}/admin/stats -H 'X-API-Key: ${readerKey}'`, '403 NOT_AUTHORIZED'],
     [`curl -s ${url}/admin/stats -H 'X-API-Key: ${adminKey}'`, 'success'],
+    [
+      `for i in $(seq ${SEARCH_LIMIT + 1}); do curl -s -w '\\n' '${url}/accounts/search?q=ada'; done`,
+      `429 TOO_MANY_REQUESTS after ${SEARCH_LIMIT} searches in ${SEARCH_WINDOW_MS / 1000} s`,
+    ],
+    [`curl -s '${url}/reports/monthly?delay=3000'`, `504 GATEWAY_TIMEOUT after ${REPORT_TIMEOUT_MS / 1000} s (delay=500: success)`],
+    [
+      `kill -USR2 ${process.pid}; curl -s ${url}/accounts`,
+      '503 SERVICE_UNAVAILABLE but /health; USR2 again ends it (or start with MAINTENANCE=1)',
+    ],
     [`curl -s ${url}/debug/crash`, '500 INTERNAL_ERROR; the details are only in this log'],
     [`curl -s ${url}/nowhere`, '400 ROUTE_NOT_FOUND'],
     [`curl -s ${url}/accounts -H 'X-API-Version: 2023-01-01'`, '400 UNSUPPORTED_API_VERSION'],
@@ -46,22 +65,32 @@ function tryLines(url: string): string {
 
 const host = process.env['HOST'] || '127.0.0.1';
 let port: number;
+let startInMaintenance: boolean;
 try {
   port = readPort(process.env['PORT']);
+  startInMaintenance = readMaintenance(process.env['MAINTENANCE']);
 } catch (error) {
   process.stderr.write(`accounts demo: ${(error as Error).message}\n`);
   process.exit(1);
 }
 
-const server = createApp(express).listen(port, host, () => {
+/** Only the operator flips it: MAINTENANCE=1 at start, then SIGUSR2. */
+const maintenance = maintenanceSwitch(startInMaintenance);
+const maintenanceState = () => (maintenance.isOn() ? 'ON (every route but /health answers 503)' : 'off');
+
+const server = createApp(express, { maintenance }).listen(port, host, () => {
   const url = urlOf(server.address() as AddressInfo);
   process.stdout.write(
     `accounts demo (kompliant-envelope), API versions ${API_VERSIONS.join(', ')}\n` +
-      `listening on ${url}\n` +
+      `listening on ${url}, pid ${process.pid}, maintenance ${maintenanceState()}\n` +
       `API keys: ${Object.entries(DEMO_API_KEYS).map(([key, role]) => `${key} (${role})`).join(', ')}\n` +
       `Try (add -i to see the X-Trace-Id and X-API-Version headers):\n${tryLines(url)}\n`,
   );
 });
+
+// Requests Node cannot parse (oversized headers, broken HTTP) never reach Express:
+// without this, Node answers them in plain text with 431 or 400.
+server.on('clientError', clientErrorHandler({ version: LATEST_VERSION }));
 
 server.on('error', (error) => {
   process.stderr.write(`accounts demo: cannot listen on ${host}:${port}: ${error.message}\n`);
@@ -77,3 +106,12 @@ function shutDown(signal: NodeJS.Signals): void {
 }
 process.once('SIGINT', shutDown);
 process.once('SIGTERM', shutDown);
+
+// Windows has no SIGUSR2.
+if (process.platform !== 'win32') {
+  process.on('SIGUSR2', () => {
+    if (maintenance.isOn()) maintenance.off();
+    else maintenance.on();
+    process.stdout.write(`SIGUSR2: maintenance ${maintenanceState()}\n`);
+  });
+}

@@ -135,6 +135,8 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
 export interface AuthorizeOptions {
   /** The 403 message. @default STANDARD_ERRORS.NOT_AUTHORIZED.message */
   readonly message?: string;
+  /** Extra fields of the 403 error, e.g. `{ required_role: 'admin' }`. @default none */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -152,11 +154,11 @@ export function authorize<Principal = unknown>(
   options: AuthorizeOptions = {},
 ): Middleware {
   if (typeof check !== 'function') throw new TypeError('authorize() needs a check function.');
-  const { message = STANDARD_ERRORS.NOT_AUTHORIZED.message } = options;
+  const { message = STANDARD_ERRORS.NOT_AUTHORIZED.message, extra } = options;
   if (typeof message !== 'string' || message === '') throw new TypeError('The `message` option of authorize() must be a non-empty string.');
   const forbidden: NormalizedError = Object.freeze({
     status: STANDARD_ERRORS.NOT_AUTHORIZED.status,
-    errors: Object.freeze([entry('NOT_AUTHORIZED', message)]),
+    errors: Object.freeze([entry('NOT_AUTHORIZED', message, extra)]),
     headers: undefined,
   });
   const decide = (res: ServerResponse, next: Next, allowed: unknown) => (allowed === true ? next() : sendError(res, forbidden));

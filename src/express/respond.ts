@@ -24,7 +24,29 @@ export interface RespondOptions {
 
 /** Why a responder could not answer; it reaches the error handler (and `onError`), never the client as such. */
 export class ResponseError extends Error {
-  override readonly name = 'ResponseError';
+  override readonly name: string = 'ResponseError';
+}
+
+/** An answer dropped because `timeout()` had already answered 504; reported as a late 504 `GATEWAY_TIMEOUT`. */
+export class TimedOutAnswerError extends ResponseError {
+  override readonly name = 'TimedOutAnswerError';
+  readonly status = 504;
+  constructor() {
+    super('The request had timed out (504 sent); a later answer from the handler was dropped.');
+  }
+}
+
+const timedOut: unique symbol = Symbol('kompliant-envelope.timedOut');
+type MaybeTimedOut = ServerResponse & { [timedOut]?: true };
+
+/** True when `timeout()` answered this response with a 504. */
+export function hasTimedOut(res: ServerResponse): boolean {
+  return (res as MaybeTimedOut)[timedOut] === true;
+}
+
+/** Marks a response as answered by `timeout()`. */
+export function markTimedOut(res: ServerResponse): void {
+  (res as MaybeTimedOut)[timedOut] = true;
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -126,7 +148,12 @@ function deliver(res: ServerResponse, status: number, body: Envelope): void {
 }
 
 function dropLate(res: ServerResponse): void {
-  forward(res, new ResponseError('A response was already sent for this request; this answer was dropped.'));
+  forward(
+    res,
+    hasTimedOut(res)
+      ? new TimedOutAnswerError()
+      : new ResponseError('A response was already sent for this request; this answer was dropped.'),
+  );
 }
 
 function allWarnings(context: MutableContext, extra: readonly WarningObject[] | undefined): readonly WarningObject[] | undefined {

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
 import type { NormalizedError } from '../errors/normalize.js';
-import { ResponseError, forward, sendError } from './respond.js';
+import { TimedOutAnswerError, forward, markTimedOut, sendError } from './respond.js';
 
 /** Options of `timeout()`. */
 export interface TimeoutOptions {
@@ -28,19 +28,12 @@ const GUARDED_METHODS = [
   'redirect', 'render', 'cookie', 'clearCookie', 'location', 'type', 'contentType', 'attachment', 'vary', 'links', 'format',
 ] as const;
 
-const timedOut: unique symbol = Symbol('kompliant-envelope.timedOut');
-
-/** True when `timeout()` answered this response with a 504. */
-export function hasTimedOut(res: ServerResponse): boolean {
-  return (res as ServerResponse & { [timedOut]?: boolean })[timedOut] === true;
-}
-
 function seal(res: ServerResponse): void {
   let reported = false;
   const dropped = function (this: unknown) {
     if (!reported) {
       reported = true;
-      forward(res, new ResponseError('The request had timed out (504 sent); a later answer from the handler was dropped.'));
+      forward(res, new TimedOutAnswerError());
     }
     return this;
   };
@@ -81,7 +74,7 @@ export function timeout(ms: number, options: TimeoutOptions = {}): (req: Incomin
       // An answer already under way (headers sent) is left to finish.
       if (res.headersSent) return;
       sendError(res, answer);
-      (res as ServerResponse & { [timedOut]?: boolean })[timedOut] = true;
+      markTimedOut(res);
       seal(res);
     }, ms);
     const clear = () => clearTimeout(timer);

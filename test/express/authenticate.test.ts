@@ -25,7 +25,11 @@ describe.each(EXPRESS_VERSIONS)('authenticate() and authorize() on %s', (_name, 
         }),
       );
       a.get('/api/me', (req, res) => ok(res, principalOf<Caller>(req)));
-      a.delete('/api/orders/:id', authorize<Caller>((_req, caller) => caller?.role === 'admin'), (_req, res) => ok(res, { deleted: true }));
+      a.delete(
+        '/api/orders/:id',
+        authorize<Caller>((_req, caller) => caller?.role === 'admin', { extra: { required_role: 'admin' } }),
+        (_req, res) => ok(res, { deleted: true }),
+      );
       a.get('/public', (req, res) => ok(res, { principal: principalOf(req) ?? null }));
     });
 
@@ -62,7 +66,10 @@ describe.each(EXPRESS_VERSIONS)('authenticate() and authorize() on %s', (_name, 
     const reader = await request(app().app).delete('/api/orders/7').set('X-API-Key', 'key-reader');
     expect(reader.status).toBe(403);
     expect(reader.headers['www-authenticate']).toBeUndefined();
-    expect(reader.body).toEqual({ meta: metaFor(reader, 'ERROR'), errors: [{ code: 'NOT_AUTHORIZED', message: 'You are not allowed to perform this request.' }] });
+    expect(reader.body).toEqual({
+      meta: metaFor(reader, 'ERROR'),
+      errors: [{ code: 'NOT_AUTHORIZED', message: 'You are not allowed to perform this request.', required_role: 'admin' }],
+    });
     const admin = await request(app().app).delete('/api/orders/7').set('X-API-Key', 'key-admin');
     expect(admin.status).toBe(200);
     expect(admin.body).toEqual({ meta: metaFor(admin, 'SUCCESS'), data: { deleted: true } });

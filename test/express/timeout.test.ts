@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import request from 'supertest';
-import { asyncHandler, hasTimedOut, ok, timeout } from '../../src/index.js';
+import { TimedOutAnswerError, asyncHandler, hasTimedOut, ok, timeout } from '../../src/index.js';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,9 +37,15 @@ describe.each(EXPRESS_VERSIONS)('timeout() on %s', (_name, express) => {
       expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: [GATEWAY_TIMEOUT] });
       await sleep(150);
       expect(seen).toEqual([true]);
-      if (_label !== 'next()') {
+      if (_label === 'next()') {
+        expect(reported).toEqual([]);
+      } else {
         expect(reported).toHaveLength(1);
         expect(reported[0]?.report).toEqual(expect.objectContaining({ late: true, traceId: res.headers['x-trace-id'], path: '/slow' }));
+        if (_label !== 'next(err)') {
+          expect(reported[0]?.error).toBeInstanceOf(TimedOutAnswerError);
+          expect(reported[0]?.report).toEqual(expect.objectContaining({ status: 504, code: 'GATEWAY_TIMEOUT' }));
+        }
       }
       const fast = await request(server).get('/fast');
       expect(fast.status).toBe(200);
