@@ -202,8 +202,9 @@ function classify(error: unknown): NormalizedError {
  * - body-parser errors: by `type` (see the README's error-mapping table).
  * - http-errors and anything with an integer `status`/`statusCode` in 400–599:
  *   mapped onto the spec's statuses; a 4xx message only when `expose === true`.
- * - express-jwt's `UnauthorizedError`: 401 `MISSING_CREDENTIALS` or
- *   `AUTHENTICATION_FAILED`, with `WWW-Authenticate: Bearer`.
+ * - express-jwt's `UnauthorizedError`: 401 `MISSING_CREDENTIALS` (with
+ *   `WWW-Authenticate: Bearer`) or `AUTHENTICATION_FAILED` (with
+ *   `Bearer error="invalid_token"`).
  * - an upstream call that timed out (`AbortSignal.timeout`, `ETIMEDOUT`,
  *   undici and axios timeouts, also as a `cause`): 504 `GATEWAY_TIMEOUT`.
  * - anything else (strings, `null`, numbers, a `status` of 200, "400", 999 or

@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, type ErrorObject } from '../core/envelope.js';
 import { ApiError } from '../errors/api-error.js';
-import type { NormalizedError } from '../errors/normalize.js';
+import { normalizeError, type NormalizedError } from '../errors/normalize.js';
 import { RejectedWithoutReasonError } from './async-handler.js';
 import { sendError } from './respond.js';
 
@@ -22,11 +22,11 @@ export interface AuthenticateOptions<Principal> {
    */
   readonly headers?: readonly string[];
   /**
-   * Checks the credentials and returns who the caller is (any truthy value),
-   * or `false`/`null`/`undefined` for a 401 `AUTHENTICATION_FAILED`. May be
-   * async. A thrown `ApiError` (or http-errors error) is answered as it is;
-   * anything else thrown is a 401 `AUTHENTICATION_FAILED` whose cause
-   * reaches `onError`.
+   * Checks the credentials and returns who the caller is (any truthy value);
+   * a falsy value is a 401 `AUTHENTICATION_FAILED`. May be async. A thrown
+   * `ApiError`, http-errors error or upstream timeout is answered as
+   * `normalizeError` maps it; anything else thrown is a 401
+   * `AUTHENTICATION_FAILED` whose cause reaches `onError`.
    */
   readonly verify: (req: Request) => Principal | false | null | undefined | Promise<Principal | false | null | undefined>;
   /**
@@ -98,13 +98,15 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
   });
 
   const accept = (req: IncomingMessage, res: ServerResponse, next: Next, principal: unknown) => {
-    if (principal === false || principal === null || principal === undefined) return sendError(res, refused);
+    if (!principal) return sendError(res, refused);
     (req as WithPrincipal)[principalKey] = principal;
     next();
   };
+  // An error that already says what it is (an ApiError, an http-error, an
+  // upstream timeout → 504) is answered as such; any other failure of
+  // `verify` is a failed authentication, its cause kept for onError.
   const reject = (next: Next, error: unknown) => {
-    const status = (error as { status?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
-    if (typeof status === 'number') return next(error);
+    if (error && normalizeError(error).status !== 500) return next(error);
     next(new ApiError(401, 'AUTHENTICATION_FAILED', message, undefined, { cause: error, ...(challengeHeaders ? { headers: challengeHeaders } : {}) }));
   };
 
@@ -168,7 +170,7 @@ export function authorize<Principal = unknown>(
     try {
       allowed = check(req as Request, principalOf<Principal>(req));
     } catch (error) {
-      return next(error);
+      return next(error || new RejectedWithoutReasonError());
     }
     if (isThenable(allowed)) {
       // A rejection without a reason must not read as next() — "allowed".

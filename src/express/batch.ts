@@ -13,7 +13,7 @@ import {
 } from '../core/batch.js';
 import { pathWithoutQuery, reportToStderr } from '../core/report.js';
 import { contextOf } from './context.js';
-import { ResponseError, forward, writeEnvelope } from './respond.js';
+import { ResponseError, dropLate, forward, writeEnvelope } from './respond.js';
 
 /**
  * Runs `handler(item, index)` for every item, at most `concurrency` at once,
@@ -67,10 +67,7 @@ export async function batch<Item, Data, Request = DefaultEcho>(
       }));
   const echo = (options.echo ?? defaultEcho) as (item: Item, index: number) => Request | DefaultEcho;
   const results = await runBatch(items as Item[], handler, echo, limits.concurrency, onItemError);
-  if (res.headersSent) {
-    forward(res, new ResponseError('A response was already sent for this request; the batch answer was dropped.'));
-    return;
-  }
+  if (res.headersSent) return dropLate(res);
   const failure = writeEnvelope(res, 200, batchEnvelope(context, results, context.warnings));
   if (failure !== undefined) {
     forward(res, new ResponseError('The batch results cannot be serialised to JSON.', { cause: failure }));

@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
-import { reportToStderr } from '../core/report.js';
+import { inspect } from 'node:util';
+import { pathWithoutQuery } from '../core/report.js';
 import type { NormalizedError } from '../errors/normalize.js';
 import { contextOf } from './context.js';
 import { sendError } from './respond.js';
@@ -91,15 +92,11 @@ export function maintenance(options: MaintenanceOptions): (req: IncomingMessage,
 
   const failOpen = (req: IncomingMessage, res: ServerResponse, next: Next, error: unknown) => {
     const context = contextOf(res);
-    reportToStderr(error, {
-      traceId: context.traceId,
-      version: context.version,
-      status: 500,
-      code: 'MAINTENANCE_CHECK_FAILED (request served)',
-      method: req.method,
-      path: undefined,
-      late: false,
-    });
+    process.stderr.write(
+      `kompliant-envelope: the maintenance check failed; the request is served normally trace_id=${context.traceId} ` +
+        `${req.method ?? ''} ${pathWithoutQuery((req as { originalUrl?: string }).originalUrl ?? req.url) ?? ''}\n` +
+        `${inspect(error, { depth: 3, breakLength: Infinity })}\n`,
+    );
     next();
   };
 

@@ -15,7 +15,7 @@ import { sendError } from './respond.js';
  * this library's envelope, plus those below. Defaults that differ from
  * express-rate-limit's are marked.
  */
-export interface RateLimitOptions extends Partial<Omit<LimiterOptions, 'handler' | 'message'>> {
+export interface RateLimitOptions extends Partial<Omit<LimiterOptions, 'handler' | 'message' | 'statusCode'>> {
   /** The 429 message. @default STANDARD_ERRORS.TOO_MANY_REQUESTS.message */
   readonly message?: string;
   /**
@@ -96,9 +96,14 @@ function storeErrorLogger(): LimiterOptions['logger'] {
     suppressed = 0;
     const traceId = requestContext()?.traceId ?? '-';
     const detail = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
-    process.stderr.write(`kompliant-envelope: rate limit store error trace_id=${traceId}${note}: ${message ?? ''} ${detail}\n`);
+    process.stderr.write(`kompliant-envelope: rate limit store error trace_id=${traceId}${note}: ${message === undefined ? '' : `${message} `}${detail}\n`);
   };
-  return { error, warn: error };
+  // express-rate-limit's configuration warnings (ERR_ERL_*) come once each, and are not store errors.
+  const warn = (warning: unknown) => {
+    const detail = warning instanceof Error ? `${warning.name}: ${warning.message}` : String(warning);
+    process.stderr.write(`kompliant-envelope: rate limit configuration warning: ${detail}\n`);
+  };
+  return { error, warn };
 }
 
 /**
@@ -118,6 +123,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitRequestHandl
   if ('handler' in options) {
     throw new TypeError('rateLimit() answers with its own envelope: use the `message` option instead of `handler`.');
   }
+  if ('statusCode' in options) throw new TypeError('rateLimit() always answers 429, as the spec says: remove the `statusCode` option.');
   const {
     message = STANDARD_ERRORS.TOO_MANY_REQUESTS.message,
     storeTimeout = 1000,

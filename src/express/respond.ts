@@ -110,7 +110,18 @@ export function writeEnvelopeOrInternal(
 export function sendError(res: ServerResponse, error: NormalizedError): void {
   if (res.headersSent) return;
   const context = contextOf(res);
-  writeEnvelopeOrInternal(res, context, error.status, errorEnvelope(context, error.errors, context.warnings), error.headers);
+  const failure = writeEnvelopeOrInternal(res, context, error.status, errorEnvelope(context, error.errors, context.warnings), error.headers);
+  if (failure !== undefined) {
+    reportToStderr(failure, {
+      traceId: context.traceId,
+      version: context.version,
+      status: 500,
+      code: 'INTERNAL_ERROR',
+      method: res.req?.method,
+      path: pathWithoutQuery((res.req as { originalUrl?: string } | undefined)?.originalUrl ?? res.req?.url),
+      late: false,
+    });
+  }
 }
 
 /**
@@ -147,7 +158,8 @@ function deliver(res: ServerResponse, status: number, body: Envelope): void {
   }
 }
 
-function dropLate(res: ServerResponse): void {
+/** Reports an answer that came after the response was sent (after a 504 from `timeout()`, as such). */
+export function dropLate(res: ServerResponse): void {
   forward(
     res,
     hasTimedOut(res)

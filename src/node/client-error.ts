@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, errorEnvelope } from '../core/envelope.js';
+import { safeReport, type ErrorReporter } from '../core/report.js';
 import { IMPLICIT_VERSION } from '../core/version.js';
 import { TRACE_ID_HEADER, VERSION_HEADER, newTraceId } from '../express/context.js';
 
@@ -16,17 +17,23 @@ import { TRACE_ID_HEADER, VERSION_HEADER, newTraceId } from '../express/context.
 export interface ClientErrorHandlerOptions {
   /** The version for `meta.version` (the request's own header could not be read). @default '1' */
   readonly version?: string;
+  /**
+   * Called for each answer, with Node's parse error and
+   * `{ traceId, version, status, code, method: undefined, path: undefined, late: false }`,
+   * so the trace_id the client got is in your logs. @default none (these are client errors)
+   */
+  readonly onError?: ErrorReporter;
 }
 
 const HEADERS_TOO_LARGE = entry('REQUEST_TOO_LARGE', 'The request headers are too large.');
-const TOO_SLOW = entry('BAD_REQUEST', 'The request headers were not received in time.');
+const TOO_SLOW = entry('BAD_REQUEST', 'The request was not received in time.');
 const MALFORMED = entry('BAD_REQUEST', 'The request is not valid HTTP.');
 
 /**
  * A listener for `server.on('clientError', …)`: 413 `REQUEST_TOO_LARGE` for
  * headers above Node's limit (instead of 431), 400 `BAD_REQUEST` for a
- * request Node could not parse or that was too slow (instead of 408), each
- * with `X-Trace-Id` and `Connection: close`.
+ * request Node could not parse or that was too slow (headers or body, instead
+ * of 408), each with a fresh `X-Trace-Id` and `Connection: close`.
  *
  * @example
  * ```ts
@@ -35,7 +42,8 @@ const MALFORMED = entry('BAD_REQUEST', 'The request is not valid HTTP.');
  * ```
  */
 export function clientErrorHandler(options: ClientErrorHandlerOptions = {}): (error: Error & { code?: string }, socket: Duplex) => void {
-  const { version = IMPLICIT_VERSION } = options;
+  const { version = IMPLICIT_VERSION, onError } = options;
+  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('The `onError` option of clientErrorHandler() must be a function.');
   if (typeof version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(version)) {
     throw new TypeError('The `version` option of clientErrorHandler() must be 1-64 letters, digits, ".", "_" or "-".');
   }
@@ -51,6 +59,9 @@ export function clientErrorHandler(options: ClientErrorHandlerOptions = {}): (er
     const status = STANDARD_ERRORS[problem.code as 'BAD_REQUEST' | 'REQUEST_TOO_LARGE'].status;
     const traceId = newTraceId();
     const body = JSON.stringify(errorEnvelope({ traceId, version }, [problem]));
+    if (onError !== undefined) {
+      safeReport(onError, error, { traceId, version, status, code: problem.code, method: undefined, path: undefined, late: false });
+    }
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +

@@ -92,6 +92,9 @@ describe.each(EXPRESS_VERSIONS)('authenticate() and authorize() on %s', (_name, 
   it.each([
     ['resolves false', async () => false, 401, 'AUTHENTICATION_FAILED'],
     ['resolves null', async () => null, 401, 'AUTHENTICATION_FAILED'],
+    ['returns 0', () => 0, 401, 'AUTHENTICATION_FAILED'],
+    ['returns an empty string', () => '', 401, 'AUTHENTICATION_FAILED'],
+    ['throws an upstream timeout', () => { throw new DOMException('timed out', 'TimeoutError'); }, 504, 'GATEWAY_TIMEOUT'],
     ['throws a plain error', () => { throw new Error('secret: key store unreachable'); }, 401, 'AUTHENTICATION_FAILED'],
     ['rejects with nothing', () => Promise.reject(), 401, 'AUTHENTICATION_FAILED'],
     ['throws an ApiError', () => { throw new ApiError(403, 'ACCOUNT_SUSPENDED', 'This account is suspended.'); }, 403, 'ACCOUNT_SUSPENDED'],
@@ -112,6 +115,7 @@ describe.each(EXPRESS_VERSIONS)('authenticate() and authorize() on %s', (_name, 
     ['returns a truthy non-boolean', () => 1, 403],
     ['rejects with nothing', () => Promise.reject(), 500],
     ['throws', () => { throw new Error('policy engine down'); }, 500],
+    ['throws undefined', () => { throw undefined; }, 500],
     ['resolves true', async () => true, 200],
   ])('when the authorize check %s: %i', async (_label, check, status) => {
     const { app: a } = buildApp(express, (x) => {

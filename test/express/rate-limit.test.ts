@@ -88,6 +88,7 @@ describe.each(EXPRESS_VERSIONS)('rateLimit() on %s', (_name, express) => {
   it('rejects bad options when created', () => {
     expect(() => rateLimit({ handler: () => undefined } as never)).toThrow('use the `message` option');
     expect(() => rateLimit({ storeTimeout: -1 })).toThrow(RangeError);
+    expect(() => rateLimit({ statusCode: 503 } as never)).toThrow('always answers 429');
     expect(() => rateLimit({ message: '' })).toThrow('`message`');
   });
 });

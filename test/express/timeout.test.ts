@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import request from 'supertest';
-import { TimedOutAnswerError, asyncHandler, hasTimedOut, ok, timeout } from '../../src/index.js';
+import { TimedOutAnswerError, asyncHandler, batch, hasTimedOut, ok, timeout } from '../../src/index.js';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,6 +53,20 @@ describe.each(EXPRESS_VERSIONS)('timeout() on %s', (_name, express) => {
     } finally {
       server.close();
     }
+  });
+
+  it('reports a batch() that finishes after the 504 as a timed-out answer', async () => {
+    const { app, reported } = buildApp(express, (a) =>
+      a.post('/batch', timeout(30), (req, res) => batch(res, req.body, async (n: number) => {
+        await sleep(80);
+        return { n };
+      })),
+    );
+    const res = await request(app).post('/batch').send([1, 2]);
+    expect(res.status).toBe(504);
+    await sleep(150);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.error).toBeInstanceOf(TimedOutAnswerError);
   });
 
   it('drops a later throw from an async handler', async () => {

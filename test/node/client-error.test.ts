@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { clientErrorHandler, ok } from '../../src/index.js';
+import { clientErrorHandler, ok, type ErrorReport } from '../../src/index.js';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp } from '../support/apps.js';
 
 function send(port: number, payload: string): Promise<string> {
@@ -28,10 +28,15 @@ function parse(raw: string): { status: number; headers: Record<string, string>; 
 }
 
 describe.each(EXPRESS_VERSIONS)('clientErrorHandler() with %s', (_name, express) => {
+  const reported: { error: unknown; report: ErrorReport }[] = [];
+  beforeEach(() => {
+    reported.length = 0;
+  });
+
   async function start() {
     const { app } = buildApp(express, (a) => a.get('/ok', (_req, res) => ok(res)));
     const server = app.listen(0, '127.0.0.1');
-    server.on('clientError', clientErrorHandler({ version: '2025-06-01' }));
+    server.on('clientError', clientErrorHandler({ version: '2025-06-01', onError: (error, report) => reported.push({ error, report }) }));
     await once(server, 'listening');
     return { server, port: (server.address() as AddressInfo).port };
   }
@@ -41,7 +46,7 @@ describe.each(EXPRESS_VERSIONS)('clientErrorHandler() with %s', (_name, express)
     ['a header without a colon', 'GET /ok HTTP/1.1\r\nHost: x\r\nbroken header\r\n\r\n', 400, { code: 'BAD_REQUEST', message: 'The request is not valid HTTP.' }],
     ['a bad Content-Length', 'POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400, { code: 'BAD_REQUEST', message: 'The request is not valid HTTP.' }],
     ['headers above Node\'s limit', `GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 413, { code: 'REQUEST_TOO_LARGE', message: 'The request headers are too large.' }],
-  ])('answers %s with a %i envelope and a fresh trace id', async (_label, payload, status, error) => {
+  ])('answers %s with an envelope and a fresh trace id', async (_label, payload, status, error) => {
     const { server, port } = await start();
     try {
       const answer = parse(await send(port, payload));
@@ -54,6 +59,12 @@ describe.each(EXPRESS_VERSIONS)('clientErrorHandler() with %s', (_name, express)
         meta: { status: 'ERROR', trace_id: answer.headers['x-trace-id'], version: '2025-06-01' },
         errors: [error],
       });
+      expect(reported).toEqual([
+        {
+          error: expect.objectContaining({ code: expect.stringMatching(/^HPE_/) }),
+          report: { traceId: answer.headers['x-trace-id'], version: '2025-06-01', status, code: error.code, method: undefined, path: undefined, late: false },
+        },
+      ]);
       const fine = parse(await send(port, 'GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
       expect(fine.status).toBe(200);
     } finally {
