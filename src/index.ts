@@ -2,7 +2,7 @@
  * kompliant-envelope: one response convention for every answer of an
  * Express 4 or 5 API. Every export is listed here by name.
  */
-export { envelope, type EnvelopeOptions } from './express/envelope.js';
+export { envelope, type EnvelopeOptions, type ResponseReport } from './express/envelope.js';
 export { errorHandler, type ErrorHandlerOptions } from './express/error-handler.js';
 export { ok, fail, ResponseError, TimedOutAnswerError, hasTimedOut, type RespondOptions } from './express/respond.js';
 export { batch } from './express/batch.js';
@@ -14,6 +14,18 @@ export {
   VERSION_HEADER,
   type RequestContext,
 } from './express/context.js';
+
+// Tracing across services, and versions.
+export {
+  traceHeaders,
+  type TraceHeadersOptions,
+  type TracingOptions,
+  type OpenTelemetryTraceApi,
+  type SpanLike,
+  type ClsNamespaceLike,
+} from './express/tracing.js';
+export { versioned, type Deprecation, type VersionedHandler } from './express/versioned.js';
+export { parseTraceparent, type TraceParent } from './core/trace-id.js';
 
 // Infrastructure answers: 401, 403, 429, 503, 504 and Node's own parse errors.
 export { rateLimit, StoreTimeoutError, type RateLimitOptions } from './express/rate-limit.js';

@@ -15,6 +15,13 @@ export interface ErrorReport {
   readonly path: string | undefined;
   /** True when the error came after the answer had started, so the client did not get it. */
   readonly late: boolean;
+  /** Milliseconds since the request entered `envelope()`; absent without it. */
+  readonly durationMs?: number;
+}
+
+/** Milliseconds since `startedAt` (a `performance.now()` reading), to the microsecond; `undefined` without a start. */
+export function durationSince(startedAt: number | undefined): number | undefined {
+  return startedAt === undefined ? undefined : Math.round((performance.now() - startedAt) * 1000) / 1000;
 }
 
 /** A logging hook: receives the original thrown value and its report. */

@@ -1,7 +1,7 @@
 /**
  * `batch()`: answers a batch request with a BATCH_PROCESSED envelope.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { batchEnvelope, errorEnvelope } from '../core/envelope.js';
 import {
   checkBatchItems,
@@ -11,8 +11,8 @@ import {
   type BatchOptions,
   type DefaultEcho,
 } from '../core/batch.js';
-import { pathWithoutQuery, reportToStderr } from '../core/report.js';
-import { contextOf } from './context.js';
+import { reportToStderr } from '../core/report.js';
+import { contextOf, errorReport } from './context.js';
 import { ResponseError, dropLate, forward, writeEnvelope } from './respond.js';
 
 /**
@@ -52,19 +52,10 @@ export async function batch<Item, Data, Request = DefaultEcho>(
     if (failure !== undefined) forward(res, new ResponseError('The batch refusal cannot be serialised to JSON.', { cause: failure }));
     return;
   }
-  const req = res.req as IncomingMessage | undefined;
   const onItemError =
     options.onItemError ??
     ((error: unknown, detail: { index: number; status: number; code: string }) =>
-      reportToStderr(error, {
-        traceId: context.traceId,
-        version: context.version,
-        status: detail.status,
-        code: `${detail.code} (batch item ${detail.index})`,
-        method: req?.method,
-        path: pathWithoutQuery((req as { originalUrl?: string } | undefined)?.originalUrl ?? req?.url),
-        late: false,
-      }));
+      reportToStderr(error, errorReport(res, context, detail.status, `${detail.code} (batch item ${detail.index})`, false)));
   const echo = (options.echo ?? defaultEcho) as (item: Item, index: number) => Request | DefaultEcho;
   const results = await runBatch(items as Item[], handler, echo, limits.concurrency, onItemError);
   if (res.headersSent) return dropLate(res);

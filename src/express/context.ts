@@ -7,7 +7,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ServerResponse } from 'node:http';
 import { v4 as uuidv4 } from 'uuid';
 import { entry, type WarningObject } from '../core/envelope.js';
-import { IMPLICIT_VERSION } from '../core/version.js';
+import { durationSince, pathWithoutQuery, type ErrorReport } from '../core/report.js';
+import { IMPLICIT_VERSION, type VersionSet } from '../core/version.js';
+import type { SpanLike } from './tracing.js';
 
 /** What is known about the current request. */
 export interface RequestContext {
@@ -19,11 +21,26 @@ export interface RequestContext {
   readonly warnings: readonly WarningObject[] | undefined;
 }
 
-/** The same object, writable inside the library. */
+/** The same object, writable inside the library, with what only the library reads. */
 export interface MutableContext {
   traceId: string;
   version: string;
   warnings: WarningObject[] | undefined;
+  /** The versions `envelope()` was given (for `versioned()`); `undefined` without `envelope()`. */
+  versions: VersionSet | undefined;
+  /** `performance.now()` when the request entered `envelope()`. */
+  startedAt: number | undefined;
+  /** The first error code of the answer, once an error envelope was written. */
+  code: string | undefined;
+  /** The active OpenTelemetry span, with `envelope({ openTelemetry })`. */
+  span: SpanLike | undefined;
+  /** The flags of a trusted incoming `traceparent`, passed on by `traceHeaders()`. */
+  traceFlags: string | undefined;
+}
+
+/** Makes a context; every field is present from the start so all contexts share one shape. */
+export function newContext(traceId: string, version: string, versions: VersionSet | undefined, startedAt: number | undefined): MutableContext {
+  return { traceId, version, warnings: undefined, versions, startedAt, code: undefined, span: undefined, traceFlags: undefined };
 }
 
 /** The response header that carries the trace id. */
@@ -48,6 +65,30 @@ export function enterContext(res: ServerResponse, context: MutableContext, next:
 }
 
 /**
+ * The `ErrorReport` of a request, for `onError` and stderr: its trace id,
+ * version, method, path (without the query string) and duration so far.
+ */
+export function errorReport(res: ServerResponse, context: MutableContext, status: number, code: string, late: boolean): ErrorReport {
+  const req = res.req as (ServerResponse['req'] & { originalUrl?: string }) | undefined;
+  const base = {
+    traceId: context.traceId,
+    version: context.version,
+    status,
+    code,
+    method: req?.method,
+    path: pathWithoutQuery(req?.originalUrl ?? req?.url),
+    late,
+  };
+  const durationMs = durationSince(context.startedAt);
+  return durationMs === undefined ? base : { ...base, durationMs };
+}
+
+/** The context attached to a response, if any, without making one. */
+export function peekContext(res: ServerResponse): MutableContext | undefined {
+  return (res as WithContext)[contextKey];
+}
+
+/**
  * The context of a response: the one `envelope()` made, or — when
  * `envelope()` never ran for it — a new one with a fresh trace id and the
  * implicit version, whose headers are set at once.
@@ -55,7 +96,7 @@ export function enterContext(res: ServerResponse, context: MutableContext, next:
 export function contextOf(res: ServerResponse): MutableContext {
   const existing = (res as WithContext)[contextKey];
   if (existing !== undefined) return existing;
-  const context: MutableContext = { traceId: newTraceId(), version: IMPLICIT_VERSION, warnings: undefined };
+  const context = newContext(newTraceId(), IMPLICIT_VERSION, undefined, undefined);
   (res as WithContext)[contextKey] = context;
   if (!res.headersSent) {
     res.setHeader(TRACE_ID_HEADER, context.traceId);

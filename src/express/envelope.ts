@@ -10,12 +10,30 @@ import { entry } from '../core/envelope.js';
 import { DEFAULT_CONTENT_TYPES, DEFAULT_MAX_BODY_SIZE, checkBody, compileBodyGuard } from '../core/guards.js';
 import { parseVersions, resolveVersion } from '../core/version.js';
 import type { NormalizedError } from '../errors/normalize.js';
-import { TRACE_ID_HEADER, VERSION_HEADER, enterContext, newTraceId, type MutableContext } from './context.js';
+import { inspect } from 'node:util';
+import { durationSince, pathWithoutQuery } from '../core/report.js';
+import { TRACE_ID_HEADER, VERSION_HEADER, enterContext, newContext, newTraceId, type MutableContext } from './context.js';
+import { checkTracingBridges, compileTrustIncoming, useActiveSpan, type TracingOptions } from './tracing.js';
+import { compileDeprecations, type Deprecation } from './versioned.js';
 import { routeMethods, unmatchedAnswer, type RoutedRequest } from './not-found.js';
 import { sendError, writeEnvelope } from './respond.js';
 
+/** What `onResponse` receives once an answer has been sent. */
+export interface ResponseReport {
+  readonly traceId: string;
+  readonly version: string;
+  readonly status: number;
+  /** The first error code of the answer; `undefined` for a success. */
+  readonly code: string | undefined;
+  /** From `envelope()` to the last byte handed to the socket, in milliseconds. */
+  readonly durationMs: number;
+  readonly method: string | undefined;
+  /** The path, without the query string. */
+  readonly path: string | undefined;
+}
+
 /** Options of `envelope()`. */
-export interface EnvelopeOptions {
+export interface EnvelopeOptions extends TracingOptions {
   /**
    * The API versions, oldest first; the last is the latest. The
    * `X-API-Version` request header picks one; without it the latest is used;
@@ -36,6 +54,22 @@ export interface EnvelopeOptions {
    * @default 104857600 (100 MB, the spec's limit)
    */
   readonly maxBodySize?: number;
+  /**
+   * Deprecated versions: their requests get an `API_VERSION_DEPRECATED`
+   * warning in `meta.warnings` and the `Deprecation` (RFC 9745), `Sunset`
+   * (RFC 8594) and `Link` headers. Only versions of `versions`, never the
+   * latest.
+   * @default none
+   */
+  readonly deprecations?: Readonly<Record<string, Deprecation>>;
+  /**
+   * Called once per answered request, after it was sent, with `{ traceId,
+   * version, status, code, durationMs, method, path }` — an access log that
+   * carries the trace_id. What it returns is ignored; if it throws, the
+   * error goes to stderr.
+   * @default none
+   */
+  readonly onResponse?: (report: ResponseReport) => void;
 }
 
 type Next = (error?: unknown) => void;
@@ -57,8 +91,16 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
     versions: versionList,
     contentTypes = DEFAULT_CONTENT_TYPES,
     maxBodySize = DEFAULT_MAX_BODY_SIZE,
+    deprecations: deprecationOptions,
+    onResponse,
+    openTelemetry,
+    clsNamespace,
   } = options;
   const versions = parseVersions(versionList);
+  const deprecations = compileDeprecations(deprecationOptions, versions);
+  const trustIncoming = compileTrustIncoming(options.trustIncoming);
+  checkTracingBridges(options);
+  if (onResponse !== undefined && typeof onResponse !== 'function') throw new TypeError('The `onResponse` option of envelope() must be a function.');
   const guard = compileBodyGuard(maxBodySize, contentTypes);
   const unsupportedVersion: NormalizedError = Object.freeze({
     status: STANDARD_ERRORS.UNSUPPORTED_API_VERSION.status,
@@ -74,13 +116,21 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
     const headers = req.headers;
     const header = headers['x-api-version'];
     const version = resolveVersion(typeof header === 'string' ? header : undefined, versions);
-    const context: MutableContext = {
-      traceId: newTraceId(),
-      version: version ?? versions.latest,
-      warnings: undefined,
-    };
+    const context = newContext('', version ?? versions.latest, versions, performance.now());
+    // The active span's id (the one in the tracing backend), else a trusted incoming one, else a new one.
+    if (!((openTelemetry !== undefined && useActiveSpan(openTelemetry, context)) || (trustIncoming !== undefined && trustIncoming(headers, context)))) {
+      context.traceId = newTraceId();
+    }
     res.setHeader(TRACE_ID_HEADER, context.traceId);
     res.setHeader(VERSION_HEADER, context.version);
+    if (deprecations !== undefined) {
+      const deprecation = deprecations.get(context.version);
+      if (deprecation !== undefined) {
+        for (const [name, value] of deprecation.headers) res.setHeader(name, value);
+        context.warnings = [deprecation.warning];
+      }
+    }
+    if (onResponse !== undefined) res.once('finish', () => reportResponse(onResponse, req, res, context));
 
     const refusal =
       checkBody(guard, headers['content-length'], headers['transfer-encoding'], headers['content-type']) ??
@@ -103,6 +153,32 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
         return;
       }
     }
-    enterContext(res, context, next);
+    if (clsNamespace === undefined) {
+      enterContext(res, context, next);
+      return;
+    }
+    clsNamespace.bindEmitter(req);
+    clsNamespace.bindEmitter(res);
+    clsNamespace.run(() => {
+      clsNamespace.set('trace_id', context.traceId);
+      clsNamespace.set('version', context.version);
+      enterContext(res, context, next);
+    });
   };
+}
+
+function reportResponse(onResponse: (report: ResponseReport) => void, req: RoutedRequest, res: ServerResponse, context: MutableContext): void {
+  try {
+    onResponse({
+      traceId: context.traceId,
+      version: context.version,
+      status: res.statusCode,
+      code: context.code,
+      durationMs: durationSince(context.startedAt) ?? 0,
+      method: req.method,
+      path: pathWithoutQuery(req.originalUrl ?? req.url),
+    });
+  } catch (error) {
+    process.stderr.write(`kompliant-envelope: the onResponse hook threw trace_id=${context.traceId}: ${inspect(error, { depth: 3, breakLength: Infinity })}\n`);
+  }
 }

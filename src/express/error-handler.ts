@@ -4,9 +4,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorEnvelope, type Envelope } from '../core/envelope.js';
-import { pathWithoutQuery, reportToStderr, safeReport, type ErrorReporter } from '../core/report.js';
+import { reportToStderr, safeReport, type ErrorReporter } from '../core/report.js';
 import { normalizeError, type NormalizedError } from '../errors/normalize.js';
-import { contextOf, type MutableContext } from './context.js';
+import { contextOf, errorReport, type MutableContext } from './context.js';
+import { recordSpanException } from './tracing.js';
 import { unmatchedAnswer, type RoutedRequest } from './not-found.js';
 import { writeEnvelopeOrInternal } from './respond.js';
 
@@ -58,20 +59,11 @@ export function errorHandler(
     throw new TypeError('The `onError` option of errorHandler() must be a function.');
   }
 
-  const report = (error: unknown, req: RoutedRequest, context: MutableContext, normalized: NormalizedError, late: boolean) =>
-    safeReport(onError, error, {
-      traceId: context.traceId,
-      version: context.version,
-      status: normalized.status,
-      code: normalized.errors[0]?.code ?? 'INTERNAL_ERROR',
-      method: req.method,
-      path: pathWithoutQuery(req.originalUrl ?? req.url),
-      late,
-    });
+  const report = (error: unknown, res: ServerResponse, context: MutableContext, normalized: NormalizedError, late: boolean) =>
+    safeReport(onError, error, errorReport(res, context, normalized.status, normalized.errors[0]?.code ?? 'INTERNAL_ERROR', late));
 
   /** Writes the answer; if it cannot be serialised, answers 500 and reports why. */
   const send = (
-    req: RoutedRequest,
     res: ServerResponse,
     context: MutableContext,
     status: number,
@@ -79,31 +71,32 @@ export function errorHandler(
     headers: Readonly<Record<string, string>> | undefined,
   ) => {
     const failure = writeEnvelopeOrInternal(res, context, status, body, headers);
-    if (failure !== undefined) report(failure, req, context, INTERNAL, false);
+    if (failure !== undefined) report(failure, res, context, INTERNAL, false);
   };
 
   function unmatched(req: RoutedRequest, res: ServerResponse): void {
     if (res.headersSent) return; // answered by a middleware that still called next()
     const context = contextOf(res);
     const answer = unmatchedAnswer(req, context);
-    send(req, res, context, answer.status, answer.body, answer.headers);
+    send(res, context, answer.status, answer.body, answer.headers);
   }
 
-  function failed(error: unknown, req: RoutedRequest, res: ServerResponse): void {
+  function failed(error: unknown, res: ServerResponse): void {
     const context = contextOf(res);
     const normalized = normalizeError(error);
     if (res.headersSent) {
-      report(error, req, context, normalized, true);
+      report(error, res, context, normalized, true);
       if (!res.writableEnded) res.destroy();
       return;
     }
-    report(error, req, context, normalized, false);
-    send(req, res, context, normalized.status, errorEnvelope(context, normalized.errors, context.warnings), normalized.headers);
+    report(error, res, context, normalized, false);
+    if (normalized.status >= 500) recordSpanException(context, error);
+    send(res, context, normalized.status, errorEnvelope(context, normalized.errors, context.warnings), normalized.headers);
   }
 
   // Express tells the two apart by arity: (req, res, next) and (err, req, res, next).
   return [
     (req, res, _next) => unmatched(req as RoutedRequest, res),
-    (error, req, res, _next) => failed(error, req as RoutedRequest, res),
+    (error, _req, res, _next) => failed(error, res),
   ];
 }

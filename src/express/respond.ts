@@ -9,12 +9,14 @@ import {
   errorObjects,
   successEnvelope,
   type Envelope,
+  type ErrorEnvelope,
   type ErrorObject,
   type WarningObject,
 } from '../core/envelope.js';
 import { normalizeError, type NormalizedError } from '../errors/normalize.js';
-import { pathWithoutQuery, reportToStderr } from '../core/report.js';
-import { contextOf, type MutableContext } from './context.js';
+import { reportToStderr } from '../core/report.js';
+import { contextOf, errorReport, peekContext, type MutableContext } from './context.js';
+import { markSpan } from './tracing.js';
 
 /** Options of `ok()` and `fail()`. */
 export interface RespondOptions {
@@ -53,6 +55,14 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 // Headers a half-built answer may have set that would describe the envelope wrongly.
 const STALE_HEADERS = ['Content-Encoding', 'Content-Language', 'Content-Range', 'Content-Disposition', 'ETag', 'Last-Modified'];
 
+/** Keeps the answer's error code for `onResponse`, and marks the OpenTelemetry span. */
+function noteError(res: ServerResponse, status: number, code: string | undefined): void {
+  const context = peekContext(res);
+  if (context === undefined || code === undefined) return;
+  context.code = code;
+  if (context.span !== undefined) markSpan(context.span, status, code);
+}
+
 /**
  * Serialises `body` once and writes it with `status`. Returns the
  * serialisation error instead of sending when `body` cannot be turned into
@@ -75,6 +85,7 @@ export function writeEnvelope(
     return error;
   }
   if (clearStale) for (const name of STALE_HEADERS) res.removeHeader(name);
+  if (status >= 400) noteError(res, status, (body as ErrorEnvelope).errors[0]?.code);
   res.statusCode = status;
   if (headers !== undefined) for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string);
   res.setHeader('Content-Type', JSON_CONTENT_TYPE);
@@ -112,15 +123,7 @@ export function sendError(res: ServerResponse, error: NormalizedError): void {
   const context = contextOf(res);
   const failure = writeEnvelopeOrInternal(res, context, error.status, errorEnvelope(context, error.errors, context.warnings), error.headers);
   if (failure !== undefined) {
-    reportToStderr(failure, {
-      traceId: context.traceId,
-      version: context.version,
-      status: 500,
-      code: 'INTERNAL_ERROR',
-      method: res.req?.method,
-      path: pathWithoutQuery((res.req as { originalUrl?: string } | undefined)?.originalUrl ?? res.req?.url),
-      late: false,
-    });
+    reportToStderr(failure, errorReport(res, context, 500, 'INTERNAL_ERROR', false));
   }
 }
 
@@ -139,15 +142,7 @@ export function forward(res: ServerResponse, error: unknown): void {
   const context = contextOf(res);
   const late = res.headersSent;
   if (!late) writeEnvelope(res, 500, errorEnvelope(context, INTERNAL_ERRORS), undefined, true);
-  reportToStderr(error, {
-    traceId: context.traceId,
-    version: context.version,
-    status: 500,
-    code: 'INTERNAL_ERROR',
-    method: res.req?.method,
-    path: pathWithoutQuery(res.req?.url),
-    late,
-  });
+  reportToStderr(error, errorReport(res, context, 500, 'INTERNAL_ERROR', late));
 }
 
 /** Writes `body`, or hands the serialisation failure to the error handler. */

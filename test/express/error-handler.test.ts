@@ -361,8 +361,8 @@ describe.each(EXPRESS_VERSIONS)('errorHandler() on %s', (_name, express) => {
       const four = await request(app).get('/four?token=secret').set('X-API-Version', 'v1');
       const five = await request(app).get('/five');
       expect(reported.map((r) => r.report)).toEqual<ErrorReport[]>([
-        { traceId: four.headers['x-trace-id'] as string, version: 'v1', status: 400, code: 'BAD_REQUEST', method: 'GET', path: '/four', late: false },
-        { traceId: five.headers['x-trace-id'] as string, version: 'v2', status: 500, code: 'INTERNAL_ERROR', method: 'GET', path: '/five', late: false },
+        { traceId: four.headers['x-trace-id'] as string, version: 'v1', status: 400, code: 'BAD_REQUEST', method: 'GET', path: '/four', late: false, durationMs: expect.any(Number) },
+        { traceId: five.headers['x-trace-id'] as string, version: 'v2', status: 500, code: 'INTERNAL_ERROR', method: 'GET', path: '/five', late: false, durationMs: expect.any(Number) },
       ]);
       expect((reported[1]?.error as Error).message).toBe('boom');
     });

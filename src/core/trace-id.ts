@@ -1,0 +1,56 @@
+/**
+ * Trace ids across services: reading a trusted incoming id (W3C
+ * `traceparent` or a named header) and writing the ones to forward.
+ * Plain functions of strings.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** A trace id accepted from a named header: 1-128 letters, digits, `.`, `_`, `:`, `-`. */
+export const INCOMING_TRACE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+const HEX32 = /^[0-9a-f]{32}$/;
+
+/** What a valid `traceparent` carries. */
+export interface TraceParent {
+  readonly traceId: string;
+  readonly parentId: string;
+  readonly flags: string;
+}
+
+/**
+ * Parses a `traceparent` header by the W3C Trace Context rules: lower-case
+ * hex, version not `ff`, trace id and parent id not all zeros, and for
+ * version 00 nothing after the flags. `undefined` when invalid.
+ */
+export function parseTraceparent(header: string): TraceParent | undefined {
+  if (header.length > 512) return undefined;
+  const match = TRACEPARENT.exec(header.trim());
+  if (match === null) return undefined;
+  const [, version, traceId, parentId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
+  if (version === 'ff' || traceId === ZERO_TRACE || parentId === ZERO_SPAN) return undefined;
+  if (version === '00' && rest !== undefined) return undefined;
+  return { traceId, parentId, flags };
+}
+
+/** A 32-hex trace id written as a UUID (8-4-4-4-12), the shape of the ids this library makes. */
+export function hexToUuidShape(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The 32-hex form of a trace id when it has one (a UUID or 32 hex digits), else `undefined`. */
+export function traceIdHex(traceId: string): string | undefined {
+  const hex = traceId.length === 36 ? traceId.replace(/-/g, '') : traceId;
+  return HEX32.test(hex) && hex !== ZERO_TRACE ? hex : undefined;
+}
+
+/** A `traceparent` value that continues `traceId` with a new span id; `undefined` when the id has no 32-hex form. */
+export function formatTraceparent(traceId: string, flags = '01'): string | undefined {
+  const hex = traceIdHex(traceId);
+  if (hex === undefined) return undefined;
+  let span = randomBytes(8).toString('hex');
+  while (span === ZERO_SPAN) span = randomBytes(8).toString('hex');
+  return `00-${hex}-${span}-${flags}`;
+}
