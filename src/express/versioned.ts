@@ -3,6 +3,7 @@
  * deprecated versions announced with a warning and the standard headers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, type WarningObject } from '../core/envelope.js';
 import { IMPLICIT_VERSION, parseVersions, type VersionSet } from '../core/version.js';
@@ -80,7 +81,7 @@ export function compileDeprecations(
 
 type Next = (error?: unknown) => void;
 /** A route handler, sync or async. */
-export type VersionedHandler = (req: never, res: never, next: Next) => unknown;
+export type VersionedHandler = (req: Request, res: Response, next: NextFunction) => unknown;
 
 /** For each version of a `VersionSet`, the handler that serves it, or the 400 when none does. */
 type Plan = ReadonlyMap<string, VersionedHandler | undefined>;
@@ -149,7 +150,7 @@ export function versioned(handlers: Readonly<Record<string, VersionedHandler>>):
     }
     let result: unknown;
     try {
-      result = (handler as (req: IncomingMessage, res: ServerResponse, next: Next) => unknown)(req, res, next);
+      result = handler(req as Request, res as Response, next as NextFunction);
     } catch (error) {
       return next(error || new RejectedWithoutReasonError());
     }
