@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -196,5 +198,31 @@ describe.each(EXPRESS_VERSIONS)('logging hooks on %s', (_name, express) => {
     const traceId = res.headers['x-trace-id'];
     expect(lines.map((l) => l['msg'])).toEqual(['orders loaded', 'request completed']);
     for (const line of lines) expect((line['req'] as { id: string }).id).toBe(traceId);
+  });
+});
+
+describe.each(EXPRESS_VERSIONS)('context through a shared pool on %s (the AsyncResource.bind recipe)', (_name, express) => {
+  it('needs AsyncResource.bind for callbacks a pool runs from its own timer, and then keeps each request its own context', async () => {
+    // A "connection pool": created before any request, it runs queued callbacks from its own timer,
+    // so they run in the pool's async context, not the request's.
+    const queue: (() => void)[] = [];
+    const pool = new EventEmitter();
+    pool.on('drain', () => queue.splice(0).forEach((callback) => callback()));
+    const timer = setInterval(() => pool.emit('drain'), 2);
+    const { app } = buildApp(express, (a) =>
+      a.get('/q/:mode', (req, res) => {
+        const expected = requestContext()?.traceId;
+        const answer = () => ok(res, { seen: requestContext()?.traceId ?? null, same: requestContext()?.traceId === expected });
+        queue.push(req.params['mode'] === 'bound' ? AsyncResource.bind(answer) : answer);
+      }),
+    );
+    try {
+      const unbound = await request(app).get('/q/plain');
+      expect(unbound.body.data).toEqual({ seen: null, same: false });
+      const answers = await Promise.all(Array.from({ length: 10 }, () => request(app).get('/q/bound')));
+      for (const res of answers) expect(res.body.data).toEqual({ seen: res.headers['x-trace-id'], same: true });
+    } finally {
+      clearInterval(timer);
+    }
   });
 });
