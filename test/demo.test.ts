@@ -6,8 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request, { type Response } from 'supertest';
 import { jest } from '@jest/globals';
 import type { IncrementResponse, Store } from 'express-rate-limit';
-import { TimedOutAnswerError, maintenanceSwitch, type ErrorReport, type ErrorReporter } from '../src/index.js';
-import { CRASH_MESSAGE, createApp, logServerError } from '../src/demo/app.js';
+import {
+  TimedOutAnswerError,
+  maintenanceSwitch,
+  type ErrorReport,
+  type ErrorReporter,
+  type ResponseReport,
+} from '../src/index.js';
+import { CRASH_MESSAGE, accessLogLine, createApp, logAccess, logServerError } from '../src/demo/app.js';
 import { EXPRESS_VERSIONS, UUID_V4 } from './support/apps.js';
 
 const LATEST = '2025-06-01';
@@ -20,6 +26,28 @@ const SEEDED = [
   { id: 'acc_2', name: 'Grace Hopper', email: 'grace@example.com' },
   { id: 'acc_3', name: 'Alan Turing', email: 'alan@example.com' },
 ];
+
+/** What every answer of the deprecated oldest version carries, first in `meta.warnings`. */
+const VERSION_DEPRECATED = {
+  code: 'API_VERSION_DEPRECATED',
+  message: 'API version 2024-01-01 is deprecated and stops working on 2027-12-31. Upgrade to 2025-06-01.',
+  version: OLDEST,
+  deprecated_since: '2025-06-01T00:00:00.000Z',
+  sunset: '2027-12-31T00:00:00.000Z',
+  latest_version: LATEST,
+  link: 'https://example.com/docs/upgrade-2025-06-01',
+};
+/** The headers of the oldest version: RFC 9745 Deprecation, RFC 8594 Sunset, and the upgrade page. */
+const DEPRECATION_HEADERS = {
+  deprecation: `@${Date.UTC(2025, 5, 1) / 1000}`,
+  sunset: 'Fri, 31 Dec 2027 00:00:00 GMT',
+  link: '<https://example.com/docs/upgrade-2025-06-01>; rel="deprecation"',
+};
+const NO_DEPRECATION_HEADERS = { deprecation: undefined, sunset: undefined, link: undefined };
+
+/** A valid W3C traceparent, as the gateway the demo trusts would send it, and its trace id written as a UUID. */
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const TRACE_ID_OF_TRACEPARENT = '4bf92f35-77b3-4da6-a3ce-929d0e0e4736';
 
 const FAX_DEPRECATED = {
   code: 'FIELD_DEPRECATED',
@@ -95,12 +123,25 @@ function meta(status: 'SUCCESS' | 'ERROR' | 'BATCH_PROCESSED', version = LATEST,
     : { status, trace_id: expect.any(String), version, warnings };
 }
 
-/** The headers every envelope answer carries. */
-function expectEnvelopeHeaders(res: Response, version = LATEST): void {
+/**
+ * The headers every envelope answer carries: a trace id (a fresh UUID v4
+ * unless one is expected) equal to the body's, the version, and the
+ * deprecation headers on the oldest version only.
+ */
+function expectEnvelopeHeaders(res: Response, version = LATEST, traceId: string | RegExp = UUID_V4): void {
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-  expect(res.headers['x-trace-id']).toMatch(UUID_V4);
+  if (typeof traceId === 'string') expect(res.headers['x-trace-id']).toBe(traceId);
+  else expect(res.headers['x-trace-id']).toMatch(traceId);
   expect(res.headers['x-trace-id']).toBe((res.body as { meta: { trace_id: string } }).meta.trace_id);
   expect(res.headers['x-api-version']).toBe(version);
+  expect({ deprecation: res.headers['deprecation'], sunset: res.headers['sunset'], link: res.headers['link'] }).toEqual(
+    version === OLDEST ? DEPRECATION_HEADERS : NO_DEPRECATION_HEADERS,
+  );
+}
+
+/** The `traceparent` that `traceHeaders()` makes to continue `traceId`: same trace, a new span id, the given flags. */
+function continuing(traceId: string, flags = '01') {
+  return expect.stringMatching(new RegExp(`^00-${traceId.replace(/-/g, '')}-[0-9a-f]{16}-${flags}$`));
 }
 
 describe.each(EXPRESS_VERSIONS)('demo app on %s', (_name, express) => {
@@ -139,11 +180,14 @@ describe.each(EXPRESS_VERSIONS)('demo app on %s', (_name, express) => {
       });
     });
 
-    it('always adds the fax, with the warning, in the oldest API version', async () => {
+    it('always adds the fax, with the warning after the version’s own, in the oldest API version', async () => {
       const res = await request(app).get('/accounts/acc_2').set('X-API-Version', OLDEST);
       expect(res.status).toBe(200);
       expectEnvelopeHeaders(res, OLDEST);
-      expect(res.body).toEqual({ meta: meta('SUCCESS', OLDEST, [FAX_DEPRECATED]), data: { ...SEEDED[1], fax: null } });
+      expect(res.body).toEqual({
+        meta: meta('SUCCESS', OLDEST, [VERSION_DEPRECATED, FAX_DEPRECATED]),
+        data: { ...SEEDED[1], fax: null },
+      });
     });
 
     it('answers 400 ACCOUNT_NOT_FOUND (a defineErrors code) for an unknown id', async () => {
@@ -156,6 +200,45 @@ describe.each(EXPRESS_VERSIONS)('demo app on %s', (_name, express) => {
       });
       expect(onError).toHaveBeenCalledTimes(1);
       expect(onError.mock.calls[0]?.[1]).toMatchObject({ status: 400, code: 'ACCOUNT_NOT_FOUND' });
+    });
+  });
+
+  describe('GET /accounts/:id/summary (versioned())', () => {
+    it('answers the 2024-01-01 shape, { id, name }, with the deprecation warning', async () => {
+      const res = await request(app).get('/accounts/acc_1/summary').set('X-API-Version', OLDEST);
+      expect(res.status).toBe(200);
+      expectEnvelopeHeaders(res, OLDEST);
+      expect(res.body).toEqual({
+        meta: meta('SUCCESS', OLDEST, [VERSION_DEPRECATED]),
+        data: { id: 'acc_1', name: 'Ada Lovelace' },
+      });
+    });
+
+    it.each([
+      ['asked for', LATEST],
+      ['by default', undefined],
+    ])('answers the 2025-06-01 shape, { id, display_name, contact }, with the latest version %s', async (_label, version) => {
+      const req = request(app).get('/accounts/acc_2/summary');
+      const res = version === undefined ? await req : await req.set('X-API-Version', version);
+      expect(res.status).toBe(200);
+      expectEnvelopeHeaders(res);
+      expect(res.body).toEqual({
+        meta: meta('SUCCESS'),
+        data: { id: 'acc_2', display_name: 'Grace Hopper', contact: { email: 'grace@example.com' } },
+      });
+    });
+
+    it.each([
+      [OLDEST, [VERSION_DEPRECATED]],
+      [LATEST, undefined],
+    ])('answers 400 ACCOUNT_NOT_FOUND for an unknown id on %s', async (version, warnings) => {
+      const res = await request(app).get('/accounts/acc_99/summary').set('X-API-Version', version);
+      expect(res.status).toBe(400);
+      expectEnvelopeHeaders(res, version);
+      expect(res.body).toEqual({
+        meta: meta('ERROR', version, warnings),
+        errors: [{ code: 'ACCOUNT_NOT_FOUND', message: 'No account exists with this id.', account_id: 'acc_99' }],
+      });
     });
   });
 
@@ -575,11 +658,15 @@ describe.each(EXPRESS_VERSIONS)('demo app on %s', (_name, express) => {
   });
 
   describe('GET /whoami', () => {
-    it('answers the request context, read after an await', async () => {
+    it('answers the request context, read after an await, and the trace headers to forward', async () => {
       const res = await request(app).get('/whoami').set('X-API-Version', OLDEST);
       expect(res.status).toBe(200);
       expectEnvelopeHeaders(res, OLDEST);
-      expect(res.body).toEqual({ meta: meta('SUCCESS', OLDEST), data: { trace_id: res.body.meta.trace_id, version: OLDEST } });
+      const traceId = res.body.meta.trace_id as string;
+      expect(res.body).toEqual({
+        meta: meta('SUCCESS', OLDEST, [VERSION_DEPRECATED]),
+        data: { trace_id: traceId, version: OLDEST, forward: { traceparent: continuing(traceId), 'X-Trace-Id': traceId } },
+      });
     });
   });
 
@@ -635,6 +722,172 @@ describe.each(EXPRESS_VERSIONS)('demo app on %s', (_name, express) => {
           },
         ],
       });
+    });
+
+    it('marks every answer of 2024-01-01 deprecated, errors too, and no answer of the latest', async () => {
+      const list = await request(app).get('/accounts').set('X-API-Version', OLDEST);
+      expect(list.status).toBe(200);
+      expectEnvelopeHeaders(list, OLDEST);
+      // The list never carries the fax, so the version's warning is the only one.
+      expect(list.body).toEqual({ meta: meta('SUCCESS', OLDEST, [VERSION_DEPRECATED]), data: SEEDED });
+
+      const missing = await request(app).get('/nowhere').set('X-API-Version', OLDEST);
+      expect(missing.status).toBe(400);
+      expectEnvelopeHeaders(missing, OLDEST);
+      expect(missing.body).toEqual({
+        meta: meta('ERROR', OLDEST, [VERSION_DEPRECATED]),
+        errors: [{ code: 'ROUTE_NOT_FOUND', message: 'No endpoint exists at this path.' }],
+      });
+
+      const latest = await request(app).get('/accounts').set('X-API-Version', LATEST);
+      expect(latest.status).toBe(200);
+      expectEnvelopeHeaders(latest, LATEST);
+      expect(latest.body).toEqual({ meta: meta('SUCCESS'), data: SEEDED });
+    });
+  });
+
+  describe('trace ids from the (trusted) gateway: trustIncoming traceparent, X-Request-Id', () => {
+    it('reuses a valid traceparent’s trace id, written as a UUID, and continues that trace outward', async () => {
+      const res = await request(app).get('/whoami').set('traceparent', TRACEPARENT);
+      expect(res.status).toBe(200);
+      expectEnvelopeHeaders(res, LATEST, TRACE_ID_OF_TRACEPARENT);
+      expect(res.body).toEqual({
+        meta: { status: 'SUCCESS', trace_id: TRACE_ID_OF_TRACEPARENT, version: LATEST },
+        data: {
+          trace_id: TRACE_ID_OF_TRACEPARENT,
+          version: LATEST,
+          forward: { traceparent: continuing(TRACE_ID_OF_TRACEPARENT), 'X-Trace-Id': TRACE_ID_OF_TRACEPARENT },
+        },
+      });
+      // A new span id: this service is the parent of the call it makes, not the gateway.
+      expect(res.body.data.forward.traceparent).not.toContain('00f067aa0ba902b7');
+    });
+
+    it('keeps an unsampled traceparent unsampled, and on error answers too', async () => {
+      const unsampled = TRACEPARENT.replace(/-01$/, '-00');
+      const res = await request(app).get('/whoami').set('traceparent', unsampled);
+      expect(res.body.data.forward).toEqual({ traceparent: continuing(TRACE_ID_OF_TRACEPARENT, '00'), 'X-Trace-Id': TRACE_ID_OF_TRACEPARENT });
+
+      const crash = await request(app).get('/debug/crash').set('traceparent', TRACEPARENT);
+      expect(crash.status).toBe(500);
+      expectEnvelopeHeaders(crash, LATEST, TRACE_ID_OF_TRACEPARENT);
+      expect(onError.mock.calls[0]?.[1]).toMatchObject({ traceId: TRACE_ID_OF_TRACEPARENT, status: 500 });
+    });
+
+    it.each([
+      ['upper-case hex', TRACEPARENT.toUpperCase()],
+      ['an all-zero trace id', `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`],
+      ['a short trace id', '00-4bf92f3577b34da6a3ce929d0e0e47-00f067aa0ba902b7-01'],
+      ['markup', '<script>alert(1)</script>'],
+    ])('replaces a traceparent with %s by a fresh id, never echoing it', async (_label, traceparent) => {
+      const res = await request(app).get('/accounts').set('traceparent', traceparent);
+      expect(res.status).toBe(200);
+      expectEnvelopeHeaders(res);
+      expect(res.body).toEqual({ meta: meta('SUCCESS'), data: SEEDED });
+      expect(res.headers['x-trace-id']).not.toBe(TRACE_ID_OF_TRACEPARENT);
+      expect(res.text).not.toMatch(/4bf92f35|script/i);
+    });
+
+    it('reuses a valid X-Request-Id as it is; a trace id that is no 32-hex gets no traceparent onward', async () => {
+      const res = await request(app).get('/whoami').set('X-Request-Id', 'gw-req-7f3a:01');
+      expect(res.status).toBe(200);
+      expectEnvelopeHeaders(res, LATEST, 'gw-req-7f3a:01');
+      expect(res.body).toEqual({
+        meta: { status: 'SUCCESS', trace_id: 'gw-req-7f3a:01', version: LATEST },
+        data: { trace_id: 'gw-req-7f3a:01', version: LATEST, forward: { 'X-Trace-Id': 'gw-req-7f3a:01' } },
+      });
+    });
+
+    it('replaces an X-Request-Id outside the allowlist, and prefers a valid traceparent to it', async () => {
+      for (const requestId of ['has space', 'a'.repeat(129), '"quoted"']) {
+        const res = await request(app).get('/accounts').set('X-Request-Id', requestId);
+        expect(res.status).toBe(200);
+        expectEnvelopeHeaders(res);
+        expect(res.text).not.toContain(requestId);
+      }
+      const both = await request(app).get('/accounts').set('X-Request-Id', 'gw-req-1').set('traceparent', TRACEPARENT);
+      expectEnvelopeHeaders(both, LATEST, TRACE_ID_OF_TRACEPARENT);
+      // An invalid traceparent falls through to the next trusted header.
+      const fallback = await request(app).get('/accounts').set('X-Request-Id', 'gw-req-2').set('traceparent', 'garbage');
+      expectEnvelopeHeaders(fallback, LATEST, 'gw-req-2');
+    });
+  });
+
+  describe('the access log (createApp({ onResponse }))', () => {
+    it('reports each answer once, after it was sent, with its trace_id, version, status and code', async () => {
+      const reports: ResponseReport[] = [];
+      const logged = createApp(express, { onError, onResponse: (report) => reports.push(report) });
+      const found = await request(logged).get('/accounts/acc_1/summary?token=secret').set('traceparent', TRACEPARENT);
+      const missing = await request(logged).get('/accounts/acc_99/summary').set('X-API-Version', OLDEST);
+      const crash = await request(logged).get('/debug/crash').set('X-Request-Id', 'gw-req-9');
+      await eventually(() => reports.length >= 3);
+      await sleep(10);
+
+      const line = { level: 'info', method: 'GET', duration_ms: expect.any(Number) };
+      expect(reports.map((report) => JSON.parse(accessLogLine(report)))).toEqual([
+        { ...line, trace_id: TRACE_ID_OF_TRACEPARENT, version: LATEST, path: '/accounts/acc_1/summary', status: 200, code: null },
+        {
+          ...line,
+          trace_id: missing.body.meta.trace_id,
+          version: OLDEST,
+          path: '/accounts/acc_99/summary',
+          status: 400,
+          code: 'ACCOUNT_NOT_FOUND',
+        },
+        { ...line, trace_id: 'gw-req-9', version: LATEST, path: '/debug/crash', status: 500, code: 'INTERNAL_ERROR' },
+      ]);
+      expect(found.headers['x-trace-id']).toBe(TRACE_ID_OF_TRACEPARENT);
+      expect(missing.headers['x-trace-id']).toMatch(UUID_V4);
+      expect(crash.headers['x-trace-id']).toBe('gw-req-9');
+      for (const report of reports) expect(report.durationMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it('is silent without an onResponse', async () => {
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        const res = await request(app).get('/accounts');
+        expect(res.status).toBe(200);
+        await sleep(10);
+        expect(write).not.toHaveBeenCalled();
+      } finally {
+        write.mockRestore();
+      }
+    });
+  });
+});
+
+describe('the access log of the demo (accessLogLine, logAccess)', () => {
+  const report: ResponseReport = {
+    traceId: '0b9e8f2c-3c1d-4e5f-8a7b-6c5d4e3f2a1b',
+    version: OLDEST,
+    status: 200,
+    code: undefined,
+    durationMs: 12.3456,
+    method: 'GET',
+    path: '/accounts/acc_1/summary',
+    aborted: false,
+  };
+  let write: jest.SpiedFunction<typeof process.stdout.write>;
+
+  beforeEach(() => {
+    write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => write.mockRestore());
+
+  it('writes one JSON line on stdout, code null for a success, the duration to 0.1 ms', () => {
+    logAccess(report);
+    expect(write).toHaveBeenCalledTimes(1);
+    const line = String(write.mock.calls[0]?.[0]);
+    expect(line).toBe(`${accessLogLine(report)}\n`);
+    expect(JSON.parse(line)).toEqual({
+      level: 'info',
+      trace_id: report.traceId,
+      version: OLDEST,
+      method: 'GET',
+      path: '/accounts/acc_1/summary',
+      status: 200,
+      code: null,
+      duration_ms: 12.3,
     });
   });
 });

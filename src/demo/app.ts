@@ -2,7 +2,8 @@
  * The demo API that `npm start` serves: a small "accounts" service that
  * answers every request — success, batch, validation error, auth failure,
  * throttling, maintenance, timeout, crash, unknown route — with the
- * library's envelope.
+ * library's envelope, versioned by `X-API-Version` and traced across
+ * services.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Express } from 'express';
@@ -21,16 +22,21 @@ import {
   rateLimit,
   requestContext,
   timeout,
+  traceHeaders,
+  versioned,
   warn,
+  type Deprecation,
   type ErrorReporter,
   type MaintenanceSwitch,
   type RateLimitOptions,
+  type ResponseReport,
 } from '../index.js';
 import { AccountErrors, AccountStore, type Account } from './account-store.js';
 import { verifyApiKey, type ApiKeyPrincipal } from './api-keys.js';
 import { parseDelay, parseNewAccount, parseSearchQuery } from './input.js';
 
 export { DEMO_API_KEYS, type ApiKeyPrincipal, type ApiKeyRole } from './api-keys.js';
+export { accessLogLine, logAccess } from './access-log.js';
 export { MAX_REPORT_DELAY_MS } from './input.js';
 
 /** The Express factory: `express` (5) or `express4`. */
@@ -38,6 +44,15 @@ export type ExpressFactory = typeof expressModule;
 
 /** The API versions, oldest first. In the oldest, every account carries its `fax`. */
 export const API_VERSIONS = ['2024-01-01', '2025-06-01'] as const;
+
+/**
+ * The oldest version is deprecated since the latest came out: each of its
+ * answers carries an `API_VERSION_DEPRECATED` warning and the `Deprecation`,
+ * `Sunset` and `Link` headers.
+ */
+export const DEPRECATIONS: Readonly<Record<string, Deprecation>> = Object.freeze({
+  [API_VERSIONS[0]]: { since: API_VERSIONS[1], sunset: '2027-12-31', link: 'https://example.com/docs/upgrade-2025-06-01' },
+});
 
 /** What `GET /debug/crash` throws: an internal detail the client must never see. */
 export const CRASH_MESSAGE = 'connect ECONNREFUSED db-primary.internal:5432 (pool "accounts_rw" exhausted)';
@@ -68,6 +83,13 @@ export interface DemoOptions {
   readonly searchRateLimit?: Pick<RateLimitOptions, 'limit' | 'windowMs' | 'store'>;
   /** How long `GET /reports/monthly` may take, in milliseconds. @default REPORT_TIMEOUT_MS */
   readonly reportTimeoutMs?: number;
+  /**
+   * Called once per answered request, with its trace id, status and code:
+   * the access log. `server.ts` passes `logAccess` (one JSON line on stdout);
+   * a request whose client left before the answer is not reported.
+   * @default none (silent, as tests want it)
+   */
+  readonly onResponse?: (report: ResponseReport) => void;
 }
 
 /** The default `onError`: one line per 5xx (or late) error, with the trace_id to find it by. */
@@ -114,13 +136,23 @@ export function createApp(
     maintenance: operatorSwitch = maintenanceSwitch(),
     searchRateLimit = {},
     reportTimeoutMs = REPORT_TIMEOUT_MS,
+    onResponse,
   }: DemoOptions = {},
 ): Express {
   const store = new AccountStore();
   const app = express();
   app.disable('x-powered-by');
 
-  app.use(envelope({ versions: API_VERSIONS }));
+  app.use(
+    envelope({
+      versions: API_VERSIONS,
+      deprecations: DEPRECATIONS,
+      // Only because the demo pretends to sit behind a trusted gateway that sets
+      // (or strips) these headers: facing clients directly, a client would pick its own trace id.
+      trustIncoming: ['traceparent', 'X-Request-Id'],
+      ...(onResponse === undefined ? {} : { onResponse }),
+    }),
+  );
   // Before the body parser: in maintenance, nothing of the request is read.
   app.use(
     maintenance({
@@ -189,11 +221,25 @@ export function createApp(
   app.get(
     '/accounts/:id',
     asyncHandler(async (req, res) => {
-      const account = await store.find(req.params['id'] as string);
-      if (account === undefined) throw AccountErrors.ACCOUNT_NOT_FOUND({ account_id: req.params['id'] });
+      const account = await findAccount(store, req.params['id'] as string);
       // The oldest version always carried the legacy fax; later ones only on request.
       const withFax = req.query['include'] === 'fax' || requestContext()?.version === API_VERSIONS[0];
       ok(res, present(account, withFax));
+    }),
+  );
+
+  // A breaking change of shape: each version keeps its own small handler.
+  app.get(
+    '/accounts/:id/summary',
+    versioned({
+      '2024-01-01': async (req, res) => {
+        const { id, name } = await findAccount(store, req.params['id'] as string);
+        ok(res, { id, name });
+      },
+      '2025-06-01': async (req, res) => {
+        const { id, name, email } = await findAccount(store, req.params['id'] as string);
+        ok(res, { id, display_name: name, contact: { email } });
+      },
     }),
   );
 
@@ -229,12 +275,21 @@ export function createApp(
       await sleep(5);
       // Read after the await, from AsyncLocalStorage: no `req` or `res` needed.
       const context = requestContext();
-      ok(res, { trace_id: context?.traceId, version: context?.version });
+      // What a call to another service would send to join this trace:
+      // `fetch(billingUrl, { headers: traceHeaders() })`.
+      ok(res, { trace_id: context?.traceId, version: context?.version, forward: traceHeaders() });
     }),
   );
 
   app.use(errorHandler({ onError }));
   return app;
+}
+
+/** The account, or a 400 ACCOUNT_NOT_FOUND naming the id. */
+async function findAccount(store: AccountStore, id: string): Promise<Account> {
+  const account = await store.find(id);
+  if (account === undefined) throw AccountErrors.ACCOUNT_NOT_FOUND({ account_id: id });
+  return account;
 }
 
 /** The batch echo: the item's email, to correlate results; `null` when it has none. */

@@ -1,14 +1,26 @@
 /**
- * `npm start`: serves the demo API on Express 5 and prints curl commands to
- * try. HOST defaults to 127.0.0.1, PORT to 3000 (0 picks a free port);
- * MAINTENANCE=1 starts in maintenance, and SIGUSR2 toggles it.
+ * `npm start`: serves the demo API on Express 5, prints curl commands to
+ * try, then one JSON access-log line per request. HOST defaults to
+ * 127.0.0.1, PORT to 3000 (0 picks a free port); MAINTENANCE=1 starts in
+ * maintenance, and SIGUSR2 toggles it.
  */
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { clientErrorHandler, maintenanceSwitch } from '../index.js';
-import { API_VERSIONS, DEMO_API_KEYS, REPORT_TIMEOUT_MS, SEARCH_LIMIT, SEARCH_WINDOW_MS, createApp } from './app.js';
+import {
+  API_VERSIONS,
+  DEMO_API_KEYS,
+  REPORT_TIMEOUT_MS,
+  SEARCH_LIMIT,
+  SEARCH_WINDOW_MS,
+  createApp,
+  logAccess,
+} from './app.js';
 
+const OLDEST_VERSION = API_VERSIONS[0];
 const LATEST_VERSION = API_VERSIONS[API_VERSIONS.length - 1] as string;
+/** An example W3C traceparent, as a gateway would send it. */
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 function readPort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 3000;
@@ -57,6 +69,11 @@ function tryLines(url: string): string {
     [`curl -s ${url}/debug/crash`, '500 INTERNAL_ERROR; the details are only in this log'],
     [`curl -s ${url}/nowhere`, '400 ROUTE_NOT_FOUND'],
     [`curl -s ${url}/accounts -H 'X-API-Version: 2023-01-01'`, '400 UNSUPPORTED_API_VERSION'],
+    [
+      `curl -si ${url}/accounts/acc_1/summary -H 'X-API-Version: ${OLDEST_VERSION}'`,
+      'old shape; Deprecation, Sunset, Link and an API_VERSION_DEPRECATED warning',
+    ],
+    [`curl -s ${url}/whoami -H 'traceparent: ${TRACEPARENT}'`, 'trace_id 4bf92f35-77b3-… reused, and what a call onward would forward'],
   ];
   // Align the comments, except behind a command too long to align with.
   const width = Math.max(...tries.map(([command]) => (command.length <= 90 ? command.length : 0)));
@@ -78,13 +95,14 @@ try {
 const maintenance = maintenanceSwitch(startInMaintenance);
 const maintenanceState = () => (maintenance.isOn() ? 'ON (every route but /health answers 503)' : 'off');
 
-const server = createApp(express, { maintenance }).listen(port, host, () => {
+const server = createApp(express, { maintenance, onResponse: logAccess }).listen(port, host, () => {
   const url = urlOf(server.address() as AddressInfo);
   process.stdout.write(
     `accounts demo (kompliant-envelope), API versions ${API_VERSIONS.join(', ')}\n` +
       `listening on ${url}, pid ${process.pid}, maintenance ${maintenanceState()}\n` +
       `API keys: ${Object.entries(DEMO_API_KEYS).map(([key, role]) => `${key} (${role})`).join(', ')}\n` +
-      `Try (add -i to see the X-Trace-Id and X-API-Version headers):\n${tryLines(url)}\n`,
+      `Try (add -i to see the X-Trace-Id and X-API-Version headers):\n${tryLines(url)}\n` +
+      'Access log, one JSON line per request:\n',
   );
 });
 

@@ -36,11 +36,13 @@ export interface MutableContext {
   span: SpanLike | undefined;
   /** The flags of a trusted incoming `traceparent`, passed on by `traceHeaders()`. */
   traceFlags: string | undefined;
+  /** A trusted incoming W3C `tracestate`, passed on unchanged by `traceHeaders()`. */
+  traceState: string | undefined;
 }
 
 /** Makes a context; every field is present from the start so all contexts share one shape. */
 export function newContext(traceId: string, version: string, versions: VersionSet | undefined, startedAt: number | undefined): MutableContext {
-  return { traceId, version, warnings: undefined, versions, startedAt, code: undefined, span: undefined, traceFlags: undefined };
+  return { traceId, version, warnings: undefined, versions, startedAt, code: undefined, span: undefined, traceFlags: undefined, traceState: undefined };
 }
 
 /** The response header that carries the trace id. */

@@ -30,6 +30,8 @@ export interface ResponseReport {
   readonly method: string | undefined;
   /** The path, without the query string. */
   readonly path: string | undefined;
+  /** True when the connection closed before the whole answer was sent (the client went away, or the answer was cut). */
+  readonly aborted: boolean;
 }
 
 /** Options of `envelope()`. */
@@ -63,9 +65,9 @@ export interface EnvelopeOptions extends TracingOptions {
    */
   readonly deprecations?: Readonly<Record<string, Deprecation>>;
   /**
-   * Called once per answered request, after it was sent, with `{ traceId,
-   * version, status, code, durationMs, method, path }` — an access log that
-   * carries the trace_id. What it returns is ignored; if it throws, the
+   * Called once per request when its connection is done with it, with
+   * `{ traceId, version, status, code, durationMs, method, path, aborted }` —
+   * an access log that carries the trace_id, abandoned requests included. What it returns is ignored; if it throws, the
    * error goes to stderr.
    * @default none
    */
@@ -130,7 +132,8 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
         context.warnings = [deprecation.warning];
       }
     }
-    if (onResponse !== undefined) res.once('finish', () => reportResponse(onResponse, req, res, context));
+    // 'close' comes after 'finish', and also when the client went away first.
+    if (onResponse !== undefined) res.once('close', () => reportResponse(onResponse, req, res, context));
 
     const refusal =
       checkBody(guard, headers['content-length'], headers['transfer-encoding'], headers['content-type']) ??
@@ -177,6 +180,7 @@ function reportResponse(onResponse: (report: ResponseReport) => void, req: Route
       durationMs: durationSince(context.startedAt) ?? 0,
       method: req.method,
       path: pathWithoutQuery(req.originalUrl ?? req.url),
+      aborted: !res.writableFinished,
     });
   } catch (error) {
     process.stderr.write(`kompliant-envelope: the onResponse hook threw trace_id=${context.traceId}: ${inspect(error, { depth: 3, breakLength: Infinity })}\n`);

@@ -60,6 +60,7 @@ export interface TracingOptions {
 type IncomingId = (headers: IncomingHttpHeaders, context: MutableContext) => boolean;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
 
 /** Compiles `trustIncoming` into one function that sets the context's trace id from the first valid header, or returns false. */
 export function compileTrustIncoming(names: readonly string[] | undefined): IncomingId | undefined {
@@ -78,6 +79,9 @@ export function compileTrustIncoming(names: readonly string[] | undefined): Inco
         if (parent === undefined) continue;
         context.traceId = hexToUuidShape(parent.traceId);
         context.traceFlags = parent.flags;
+        const state = headers['tracestate'];
+        // W3C: vendor state travels with its traceparent; kept only when it is plain printable ASCII of sane length.
+        if (typeof state === 'string' && TRACESTATE.test(state)) context.traceState = state;
         return true;
       }
       if (INCOMING_TRACE_ID.test(value)) {
@@ -156,8 +160,9 @@ export interface TraceHeadersOptions {
 /**
  * The headers to send on calls to other services so they join this
  * request's trace: a `traceparent` continuing it (with the active
- * OpenTelemetry span as parent when there is one) and `X-Trace-Id`. `{}`
- * outside a request.
+ * OpenTelemetry span as parent when there is one), the trusted incoming
+ * `tracestate` with it, and `X-Trace-Id`. `{}` outside a request. (With
+ * OpenTelemetry, its own propagator carries `tracestate`.)
  *
  * @example
  * ```ts
@@ -176,6 +181,7 @@ export function traceHeaders(options: TraceHeadersOptions = {}): Record<string, 
         ? `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`
         : formatTraceparent(context.traceId, context.traceFlags);
     if (value !== undefined) headers['traceparent'] = value;
+    if (value !== undefined && span === undefined && context.traceState !== undefined) headers['tracestate'] = context.traceState;
   }
   if (header !== false) headers[header] = context.traceId;
   return headers;

@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -153,11 +154,31 @@ describe.each(EXPRESS_VERSIONS)('logging hooks on %s', (_name, express) => {
     const missing = await request(app).post('/ok');
     await sleep(5);
     expect(seen).toEqual([
-      { traceId: good.headers['x-trace-id'], version: '1', status: 200, code: undefined, durationMs: expect.any(Number), method: 'GET', path: '/ok' },
-      { traceId: bad.headers['x-trace-id'], version: '1', status: 400, code: 'BAD_REQUEST', durationMs: expect.any(Number), method: 'GET', path: '/bad' },
-      { traceId: missing.headers['x-trace-id'], version: '1', status: 400, code: 'METHOD_NOT_ALLOWED', durationMs: expect.any(Number), method: 'POST', path: '/ok' },
+      { traceId: good.headers['x-trace-id'], version: '1', status: 200, code: undefined, durationMs: expect.any(Number), method: 'GET', path: '/ok', aborted: false },
+      { traceId: bad.headers['x-trace-id'], version: '1', status: 400, code: 'BAD_REQUEST', durationMs: expect.any(Number), method: 'GET', path: '/bad', aborted: false },
+      { traceId: missing.headers['x-trace-id'], version: '1', status: 400, code: 'METHOD_NOT_ALLOWED', durationMs: expect.any(Number), method: 'POST', path: '/ok', aborted: false },
     ]);
     for (const report of seen) expect(report.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('onResponse also reports a request the client abandoned', async () => {
+    const seen: ResponseReport[] = [];
+    const { app } = buildApp(express, (a) => a.get('/slow', () => undefined), { envelope: { onResponse: (report) => seen.push(report) } });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const controller = new AbortController();
+      const call = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`, { signal: controller.signal });
+      await sleep(30);
+      controller.abort();
+      await expect(call).rejects.toThrow();
+      for (let i = 0; i < 50 && seen.length === 0; i++) await sleep(5);
+      expect(seen).toEqual([
+        { traceId: expect.stringMatching(UUID_V4), version: '1', status: 200, code: undefined, durationMs: expect.any(Number), method: 'GET', path: '/slow', aborted: true },
+      ]);
+    } finally {
+      server.close();
+    }
   });
 
   it('a throwing onResponse is logged and changes nothing', async () => {

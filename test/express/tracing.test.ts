@@ -34,6 +34,16 @@ describe.each(EXPRESS_VERSIONS)('incoming and outgoing trace ids on %s', (_name,
     expect(res.body.data.forward.traceparent).not.toContain('00f067aa0ba902b7');
   });
 
+  it('forwards a trusted tracestate with its traceparent, and drops an unusable one', async () => {
+    const app = echo(['traceparent']);
+    const res = await request(app).get('/ids').set('traceparent', VALID).set('tracestate', 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7');
+    expect(res.body.data.forward.tracestate).toBe('congo=t61rcWkgMzE,rojo=00f067aa0ba902b7');
+    const bad = await request(app).get('/ids').set('traceparent', VALID).set('tracestate', 'x'.repeat(600));
+    expect(bad.body.data.forward.tracestate).toBeUndefined();
+    const alone = await request(app).get('/ids').set('tracestate', 'congo=1');
+    expect(alone.body.data.forward.tracestate).toBeUndefined();
+  });
+
   it.each([
     ['upper-case hex', VALID.toUpperCase()],
     ['version ff', 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],

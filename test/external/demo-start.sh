@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts the demo with `npm start` on a free port, as a user would, and checks
 # that it answers with envelopes: a success, an unknown route, a crash, a slow
-# report (504), throttling (429), oversized headers (413, Node's clientError)
-# and maintenance toggled by SIGUSR2 (503, then 200 again). Bounded to 30 s.
+# report (504), throttling (429), oversized headers (413, Node's clientError),
+# maintenance toggled by SIGUSR2 (503, then 200 again) and a trusted
+# traceparent's trace id reused (X-Trace-Id and the access log). Bounded to 30 s.
 # The server is stopped on every exit path. Run from anywhere.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -103,6 +104,19 @@ until_status() {
 
 check /accounts 200
 grep -q '"status":"SUCCESS"' "$work/body" || fail "GET /accounts: not a SUCCESS envelope"
+
+# A valid traceparent (the demo trusts its gateway's) keeps its trace id, written as a UUID.
+check /whoami 200 -H 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+incoming=4bf92f35-77b3-4da6-a3ce-929d0e0e4736
+[[ $(header X-Trace-Id) == "$incoming" ]] || fail "traceparent: X-Trace-Id is '$(header X-Trace-Id)', not $incoming"
+grep -q "\"trace_id\":\"$incoming\"" "$work/body" || fail "traceparent: trace_id $incoming not in the body: $(cat "$work/body")"
+# The access line is written once the answer is sent, which may be just after curl has it.
+for _ in $(seq 1 20); do
+  grep -q "\"trace_id\":\"$incoming\".*\"path\":\"/whoami\"" "$work/stdout" && break
+  sleep 0.1
+done
+grep -q "\"trace_id\":\"$incoming\".*\"path\":\"/whoami\"" "$work/stdout" || fail "traceparent: no access-log line with trace_id $incoming"
+echo "demo-start: GET /whoami with a traceparent -> X-Trace-Id $incoming"
 
 check /no/such/route 400
 grep -q '"code":"ROUTE_NOT_FOUND"' "$work/body" || fail "GET /no/such/route: no ROUTE_NOT_FOUND"
