@@ -85,7 +85,15 @@ const LOG_EVERY_MS = 30_000;
 function storeErrorLogger(): LimiterOptions['logger'] {
   let lastLogged = 0;
   let suppressed = 0;
+  // express-rate-limit's configuration warnings and checks (WRN_ERL_*, ERR_ERL_*) come once each, and are not store errors.
+  const warn = (warning: unknown) => {
+    const detail = warning instanceof Error ? `${warning.name}: ${warning.message}` : String(warning);
+    process.stderr.write(`kompliant-envelope: rate limit configuration warning: ${detail}\n`);
+  };
   const error = (failure: unknown, message?: string) => {
+    // express-rate-limit reports its configuration checks (ERR_ERL_*) through `error` too.
+    const code = (failure as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('ERR_ERL_')) return warn(failure);
     const now = Date.now();
     if (now - lastLogged < LOG_EVERY_MS) {
       suppressed += 1;
@@ -97,11 +105,6 @@ function storeErrorLogger(): LimiterOptions['logger'] {
     const traceId = requestContext()?.traceId ?? '-';
     const detail = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
     process.stderr.write(`kompliant-envelope: rate limit store error trace_id=${traceId}${note}: ${message === undefined ? '' : `${message} `}${detail}\n`);
-  };
-  // express-rate-limit's configuration warnings (ERR_ERL_*) come once each, and are not store errors.
-  const warn = (warning: unknown) => {
-    const detail = warning instanceof Error ? `${warning.name}: ${warning.message}` : String(warning);
-    process.stderr.write(`kompliant-envelope: rate limit configuration warning: ${detail}\n`);
   };
   return { error, warn };
 }

@@ -85,6 +85,22 @@ describe.each(EXPRESS_VERSIONS)('rateLimit() on %s', (_name, express) => {
     expect(res.body.errors).toEqual([TOO_MANY(30)]);
   });
 
+  it("logs express-rate-limit's configuration checks as warnings, apart from store errors", async () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { app } = limited({ windowMs: 60_000, limit: 5 });
+      app.set('trust proxy', true);
+      const res = await request(app).get('/api/orders');
+      expect(res.status).toBe(200);
+      const logged = stderr.mock.calls.map((c) => String(c[0])).join('');
+      expect(logged).toContain('kompliant-envelope: rate limit configuration warning: ValidationError:');
+      expect(logged).toContain('ERR_ERL_PERMISSIVE_TRUST_PROXY');
+      expect(logged).not.toContain('rate limit store error');
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   it('rejects bad options when created', () => {
     expect(() => rateLimit({ handler: () => undefined } as never)).toThrow('use the `message` option');
     expect(() => rateLimit({ storeTimeout: -1 })).toThrow(RangeError);
