@@ -1,5 +1,5 @@
 /**
- * The demo's access log: one JSON line per answered request, fed by
+ * The demo's access log: one JSON line per request (abandoned ones marked `aborted`), fed by
  * `envelope()`'s `onResponse`, carrying the trace_id to find the request by.
  */
 import type { ResponseReport } from '../index.js';
@@ -15,6 +15,7 @@ export function accessLogLine(report: ResponseReport): string {
     status: report.status,
     code: report.code ?? null,
     duration_ms: Math.round(report.durationMs * 10) / 10,
+    ...(report.aborted ? { aborted: true } : {}),
   });
 }
 

@@ -84,9 +84,9 @@ export interface DemoOptions {
   /** How long `GET /reports/monthly` may take, in milliseconds. @default REPORT_TIMEOUT_MS */
   readonly reportTimeoutMs?: number;
   /**
-   * Called once per answered request, with its trace id, status and code:
-   * the access log. `server.ts` passes `logAccess` (one JSON line on stdout);
-   * a request whose client left before the answer is not reported.
+   * Called once per request, with its trace id, status, code and whether the
+   * client left before the answer (`aborted`): the access log. `server.ts`
+   * passes `logAccess` (one JSON line on stdout).
    * @default none (silent, as tests want it)
    */
   readonly onResponse?: (report: ResponseReport) => void;

@@ -9,7 +9,7 @@ import { v4 as uuidv4 } from 'uuid';
 import { entry, type WarningObject } from '../core/envelope.js';
 import { durationSince, pathWithoutQuery, type ErrorReport } from '../core/report.js';
 import { IMPLICIT_VERSION, type VersionSet } from '../core/version.js';
-import type { SpanLike } from './tracing.js';
+import type { OpenTelemetryTraceApi, SpanLike } from './tracing.js';
 
 /** What is known about the current request. */
 export interface RequestContext {
@@ -38,11 +38,15 @@ export interface MutableContext {
   traceFlags: string | undefined;
   /** A trusted incoming W3C `tracestate`, passed on unchanged by `traceHeaders()`. */
   traceState: string | undefined;
+  /** `envelope({ openTelemetry })`'s API, for `traceHeaders()` to read the span active when it is called. */
+  openTelemetry: OpenTelemetryTraceApi | undefined;
+  /** What `requestContext()` hands out, made on its first call. */
+  view: RequestContext | undefined;
 }
 
 /** Makes a context; every field is present from the start so all contexts share one shape. */
 export function newContext(traceId: string, version: string, versions: VersionSet | undefined, startedAt: number | undefined): MutableContext {
-  return { traceId, version, warnings: undefined, versions, startedAt, code: undefined, span: undefined, traceFlags: undefined, traceState: undefined };
+  return { traceId, version, warnings: undefined, versions, startedAt, code: undefined, span: undefined, traceFlags: undefined, traceState: undefined, openTelemetry: undefined, view: undefined };
 }
 
 /** The response header that carries the trace id. */
@@ -107,6 +111,11 @@ export function contextOf(res: ServerResponse): MutableContext {
   return context;
 }
 
+/** The library's own view of the current request's context. */
+export function currentContext(): MutableContext | undefined {
+  return storage.getStore();
+}
+
 /**
  * The current request's `{ traceId, version, warnings }` anywhere in its
  * async flow (after awaits, timers, body parsing), or `undefined` outside a
@@ -118,7 +127,24 @@ export function contextOf(res: ServerResponse): MutableContext {
  * ```
  */
 export function requestContext(): RequestContext | undefined {
-  return storage.getStore();
+  const context = storage.getStore();
+  if (context === undefined) return undefined;
+  // A read-only view, made once per request: the context itself also holds
+  // the library's own fields (span, timings), which must not end up in logs or answers.
+  return (context.view ??= Object.freeze({
+    get traceId() {
+      return context.traceId;
+    },
+    get version() {
+      return context.version;
+    },
+    get warnings() {
+      return context.warnings;
+    },
+    toJSON() {
+      return { traceId: context.traceId, version: context.version, warnings: context.warnings };
+    },
+  }));
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { INCOMING_TRACE_ID, formatTraceparent, hexToUuidShape, parseTraceparent, traceIdHex } from '../core/trace-id.js';
-import { TRACE_ID_HEADER, requestContext, type MutableContext } from './context.js';
+import { TRACE_ID_HEADER, currentContext, type MutableContext } from './context.js';
 
 /** The part of an OpenTelemetry span this library uses (structurally `@opentelemetry/api`'s `Span`). */
 export interface SpanLike {
@@ -120,6 +120,7 @@ export function useActiveSpan(api: OpenTelemetryTraceApi, context: MutableContex
   if (traceIdHex(traceId) !== traceId) return false;
   context.traceId = traceId;
   context.span = span;
+  context.openTelemetry = api;
   return true;
 }
 
@@ -149,6 +150,14 @@ export function recordSpanException(context: MutableContext, error: unknown): vo
   }
 }
 
+function activeSpan(context: MutableContext): SpanLike | undefined {
+  try {
+    return context.openTelemetry?.getActiveSpan();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Options of `traceHeaders()`. */
 export interface TraceHeadersOptions {
   /** Include a W3C `traceparent` (when the trace id has a 32-hex form). @default true */
@@ -171,11 +180,15 @@ export interface TraceHeadersOptions {
  */
 export function traceHeaders(options: TraceHeadersOptions = {}): Record<string, string> {
   const { traceparent = true, header = TRACE_ID_HEADER } = options;
-  const context = requestContext() as MutableContext | undefined;
+  if (header !== false && (typeof header !== 'string' || !HEADER_NAME.test(header))) {
+    throw new TypeError('The `header` option of traceHeaders() must be a header name or false.');
+  }
+  const context = currentContext();
   if (context === undefined) return {};
   const headers: Record<string, string> = {};
   if (traceparent) {
-    const span = context.span?.spanContext();
+    // The span active now (a child span the handler started), else the request's own.
+    const span = (activeSpan(context) ?? context.span)?.spanContext();
     const value =
       span !== undefined
         ? `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`

@@ -120,7 +120,8 @@ export function versioned(handlers: Readonly<Record<string, VersionedHandler>>):
     const table = new Map<string, VersionedHandler | undefined>();
     let current: VersionedHandler | undefined;
     for (const version of versions.list) {
-      current = handlers[version] ?? current;
+      // Own keys only: a version named "toString" must not find Object.prototype's.
+      if (Object.hasOwn(handlers, version)) current = handlers[version];
       table.set(version, current);
     }
     plan = table;

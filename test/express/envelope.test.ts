@@ -88,6 +88,22 @@ describe.each(EXPRESS_VERSIONS)('envelope() on %s', (_name, express) => {
     });
   });
 
+  it("requestContext() shows only traceId, version and warnings, never the library's own fields", async () => {
+    const { app } = buildApp(express, (a) =>
+      a.get('/ctx', (_req, res) => {
+        warn('W', 'w');
+        const context = requestContext();
+        ok(res, { json: JSON.parse(JSON.stringify(context)), keys: Object.keys(context ?? {}).sort(), same: requestContext() === context });
+      }),
+    );
+    const res = await request(app).get('/ctx');
+    expect(res.body.data).toEqual({
+      json: { traceId: res.headers['x-trace-id'], version: '1', warnings: [{ code: 'W', message: 'w' }] },
+      keys: ['toJSON', 'traceId', 'version', 'warnings'],
+      same: true,
+    });
+  });
+
   describe('versions', () => {
     const app = () =>
       buildApp(express, (a) => a.get('/v', (_req, res) => ok(res, { seen: requestContext()?.version })), {

@@ -71,6 +71,26 @@ describe('OpenTelemetry', () => {
       expect(span!.status.code).toBe(SpanStatusCode.UNSET);
     });
 
+    it('forwards the span active when traceHeaders() is called, such as a child span of the handler', async () => {
+      const tracer = trace.getTracer('test-handler');
+      const a = express();
+      a.use((_req, res, next) => tracer.startActiveSpan('server', (span) => {
+        res.once('finish', () => span.end());
+        next();
+      }));
+      a.use(envelope({ openTelemetry: trace }));
+      a.get('/child', (_req, res) => {
+        tracer.startActiveSpan('load-order', (child) => {
+          const forward = traceHeaders();
+          child.end();
+          ok(res, { forward, child: child.spanContext().spanId });
+        });
+      });
+      a.use(errorHandler());
+      const res = await request(a).get('/child');
+      expect(res.body.data.forward.traceparent).toBe(`00-${res.body.meta.trace_id}-${res.body.data.child}-01`);
+    });
+
     it('marks the span of a 5xx: status ERROR, error.type and the exception', async () => {
       const res = await request(app()).get('/crash');
       expect(res.status).toBe(500);

@@ -126,6 +126,7 @@ describe.each(EXPRESS_VERSIONS)('incoming and outgoing trace ids on %s', (_name,
 
   it('gives no headers outside a request, and honours its options', () => {
     expect(traceHeaders()).toEqual({});
+    expect(() => traceHeaders({ header: 'bad header' })).toThrow('`header`');
     expect(() => buildApp(express, () => undefined, { envelope: { trustIncoming: ['bad header'] } })).toThrow('`trustIncoming`');
   });
 

@@ -98,6 +98,16 @@ describe.each(EXPRESS_VERSIONS)('versioned() and deprecations on %s', (_name, ex
     expect(String(reported[0]?.error)).toContain('versioned() names 2025-02-30, which envelope() does not list');
   });
 
+  it('finds only its own keys: a version named like an Object.prototype method is not a handler', async () => {
+    const { app: a } = buildApp(express, (x) => x.get('/p', versioned({ v2: (_req, res) => ok(res, { v: 2 }) })), {
+      envelope: { versions: ['toString', 'v2'] },
+    });
+    const old = await request(a).get('/p').set('X-API-Version', 'toString');
+    expect(old.status).toBe(400);
+    expect(old.body.errors[0].code).toBe('UNSUPPORTED_API_VERSION');
+    expect((await request(a).get('/p')).body.data).toEqual({ v: 2 });
+  });
+
   it('works without envelope(): one implicit version "1"', async () => {
     const a = express();
     a.get('/x', versioned({ '1': (_req, res) => ok(res, { one: true }) }));
