@@ -3,7 +3,7 @@
  * rounds (A B A B …) so drift hits both; medians of req/s and latency, and
  * the ratio to the baseline. Prints a table and writes bench/results/*.json.
  *
- * Environment: BENCH_DURATION (seconds per run, default 3), BENCH_ROUNDS
+ * Environment: BENCH_DURATION (seconds per run, default 2), BENCH_ROUNDS
  * (default 3), BENCH_CONNECTIONS (default 32), BENCH_SOAK (seconds of the
  * heap soak, default 60; 0 skips it), BENCH_ONLY (a substring of row names).
  */
@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
-const DURATION = Number(process.env['BENCH_DURATION'] ?? 3);
+const DURATION = Number(process.env['BENCH_DURATION'] ?? 2);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SOAK = Number(process.env['BENCH_SOAK'] ?? 60);
@@ -104,13 +104,21 @@ interface Measured {
   p99: number;
 }
 
-async function measure(variant: string, major: string, path: string, connections?: number): Promise<Run> {
-  const server = await start(variant, major);
+/** Starts both servers once, warms them up, then loads them in turn: A B A B … */
+async function compare(row: Row): Promise<{ base: Run[]; ours: Run[] }> {
+  const [baseline, variant] = await Promise.all([start(row.baseline, row.major), start(row.variant, row.major)]);
   try {
-    await load(server.port, path, 1, connections); // warm-up: JIT, connections
-    return await load(server.port, path, DURATION, connections);
+    await load(baseline.port, row.path, 1, row.connections); // warm-up: JIT, sockets
+    await load(variant.port, row.path, 1, row.connections);
+    const base: Run[] = [];
+    const ours: Run[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      base.push(await load(baseline.port, row.path, DURATION, row.connections));
+      ours.push(await load(variant.port, row.path, DURATION, row.connections));
+    }
+    return { base, ours };
   } finally {
-    await stop(server);
+    await Promise.all([stop(baseline), stop(variant)]);
   }
 }
 
@@ -123,18 +131,19 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+  const rawServer = await start('raw-node', 'node');
   const floorRuns: Run[] = [];
-  for (let i = 0; i < ROUNDS; i++) floorRuns.push(await measure('raw-node', 'node', '/x'));
+  try {
+    await load(rawServer.port, '/x', 1);
+    for (let i = 0; i < ROUNDS; i++) floorRuns.push(await load(rawServer.port, '/x', DURATION));
+  } finally {
+    await stop(rawServer);
+  }
   const floor = summarise(floorRuns);
   console.log(`raw node:http floor: ${fmt(floor.rps)} req/s (p50 ${floor.p50} ms, p99 ${floor.p99} ms)`);
 
   for (const row of ROWS) {
-    const base: Run[] = [];
-    const ours: Run[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      base.push(await measure(row.baseline, row.major, row.path, row.connections));
-      ours.push(await measure(row.variant, row.major, row.path, row.connections));
-    }
+    const { base, ours } = await compare(row);
     const b = summarise(base);
     const o = summarise(ours);
     const ratio = o.rps / b.rps;

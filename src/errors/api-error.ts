@@ -83,6 +83,27 @@ export class ApiError<Code extends string = ErrorCode> extends Error {
   }
 }
 
+/**
+ * An `ApiError` the library makes itself for a client's mistake (a bad
+ * signature, refused credentials), where a stack trace would never be read:
+ * made without capturing one, which is most of the cost of an Error.
+ */
+export function clientApiError(
+  status: ErrorHttpStatus,
+  code: string,
+  message: string,
+  extra?: Readonly<Record<string, unknown>>,
+  options?: ApiErrorOptions,
+): ApiError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new ApiError(status, code, message, extra, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** True for an `ApiError`, also one made by another copy of this library (checked by shape, not `instanceof`). */
 export function isApiError(value: unknown): value is ApiError {
   return (

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, type ErrorObject } from '../core/envelope.js';
-import { ApiError } from '../errors/api-error.js';
+import { clientApiError } from '../errors/api-error.js';
 import { normalizeError, type NormalizedError } from '../errors/normalize.js';
 import { RejectedWithoutReasonError } from './async-handler.js';
 import { sendError } from './respond.js';
@@ -107,7 +107,7 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
   // `verify` is a failed authentication, its cause kept for onError.
   const reject = (next: Next, error: unknown) => {
     if (error && normalizeError(error).status !== 500) return next(error);
-    next(new ApiError(401, 'AUTHENTICATION_FAILED', message, undefined, { cause: error, ...(challengeHeaders ? { headers: challengeHeaders } : {}) }));
+    next(clientApiError(401, 'AUTHENTICATION_FAILED', message, undefined, { cause: error, ...(challengeHeaders ? { headers: challengeHeaders } : {}) }));
   };
 
   return (req, res, next) => {

@@ -59,8 +59,12 @@ export function errorHandler(
     throw new TypeError('The `onError` option of errorHandler() must be a function.');
   }
 
-  const report = (error: unknown, res: ServerResponse, context: MutableContext, normalized: NormalizedError, late: boolean) =>
+  // The default reporter ignores answered 4xx: then the report is not even built.
+  const quiet4xx = onError === reportToStderr;
+  const report = (error: unknown, res: ServerResponse, context: MutableContext, normalized: NormalizedError, late: boolean) => {
+    if (quiet4xx && normalized.status < 500 && !late) return;
     safeReport(onError, error, errorReport(res, context, normalized.status, normalized.errors[0]?.code ?? 'INTERNAL_ERROR', late));
+  };
 
   /** Writes the answer; if it cannot be serialised, answers 500 and reports why. */
   const send = (

@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
-import { ApiError } from '../errors/api-error.js';
+import { clientApiError } from '../errors/api-error.js';
 
 const rawBodyKey: unique symbol = Symbol('kompliant-envelope.rawBody');
 type WithRawBody = IncomingMessage & { [rawBodyKey]?: Buffer };
@@ -95,15 +95,15 @@ export function hmacVerifier(options: HmacOptions): (req: Request) => HmacPrinci
     const timestamp = req.get(config.timestampHeader) ?? '';
     const signature = req.get(config.signatureHeader) ?? '';
     const secret = keyId === undefined ? undefined : config.secrets.get(keyId);
-    if (secret === undefined) throw new ApiError(401, 'AUTHENTICATION_FAILED', 'The signing key is not known.');
+    if (secret === undefined) throw clientApiError(401, 'AUTHENTICATION_FAILED', 'The signing key is not known.');
     const seconds = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
     if (!(Math.abs(Date.now() / 1000 - seconds) <= config.toleranceSeconds)) {
-      throw new ApiError(401, 'AUTHENTICATION_FAILED', stale);
+      throw clientApiError(401, 'AUTHENTICATION_FAILED', stale);
     }
     const expected = createHmac(config.algorithm, secret).update(payload(timestamp, req.method, req.originalUrl, rawBodyOf(req))).digest();
     const given = /^[0-9a-f]+$/.test(signature) ? Buffer.from(signature, 'hex') : EMPTY;
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new ApiError(401, 'AUTHENTICATION_FAILED', 'The request signature does not match.');
+      throw clientApiError(401, 'AUTHENTICATION_FAILED', 'The request signature does not match.');
     }
     return { keyId: keyId as string };
   };
