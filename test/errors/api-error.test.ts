@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { ApiError, STANDARD_ERRORS, defineErrors, isApiError, type ErrorObject } from '../../src/index.js';
+import { clientApiError } from '../../src/errors/api-error.js';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
 describe('ApiError', () => {
@@ -41,6 +42,14 @@ describe('ApiError', () => {
     ['an entry without code', () => new ApiError(400, [{ message: 'x' } as never]), TypeError],
   ])('refuses %s', (_label, make, type) => {
     expect(make).toThrow(type);
+  });
+
+  it('can be made without a stack trace, for the answers the library makes itself', () => {
+    const error = clientApiError(401, 'AUTHENTICATION_FAILED', 'No.');
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.stack).not.toContain('    at ');
+    expect(new ApiError(401, 'AUTHENTICATION_FAILED', 'No.').stack).toContain('    at ');
+    expect(Error.stackTraceLimit).toBeGreaterThan(0);
   });
 
   it('is recognised by shape across copies of the library', () => {
