@@ -3,6 +3,7 @@
  * plain functions that build it. No Express here: this file is the one place
  * to read "what does an envelope look like".
  */
+import { boundExtra } from './bound.js';
 
 /** An entry of `errors`: at least `code` and `message`, plus any fields the API adds. */
 export interface ErrorObject<Code extends string = string> {
@@ -116,12 +117,13 @@ export function batchEnvelope<T, R>(
 
 /**
  * Makes one error or warning object: `code` and `message` first, then every
- * other field given. Spreading (not assigning) keeps a `__proto__` key in
- * `extra` an ordinary property instead of a new prototype.
+ * other field given, bounded in size and depth (see `bound.ts`). Spreading
+ * (not assigning) keeps a `__proto__` key in `extra` an ordinary property
+ * instead of a new prototype.
  */
 export function entry(code: string, message: string, extra?: Readonly<Record<string, unknown>>): ErrorObject {
   if (extra === undefined) return { code, message };
-  const out: Record<string, unknown> = { code, message, ...extra };
+  const out: Record<string, unknown> = { code, message, ...boundExtra(extra) };
   out['code'] = code;
   out['message'] = message;
   return out as ErrorObject;
