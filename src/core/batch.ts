@@ -76,7 +76,8 @@ export function checkBatchItems(items: unknown, maxItems: number): NormalizedErr
 
 /**
  * Runs `handler` for every item, at most `concurrency` at a time, and
- * resolves with one result per item in item order. Never rejects.
+ * resolves with one result per item in item order. Never rejects. Once
+ * `stopped()` is true no further item starts, and the results are incomplete.
  */
 export async function runBatch<Item, Data, Request>(
   items: readonly Item[],
@@ -84,6 +85,7 @@ export async function runBatch<Item, Data, Request>(
   echo: (item: Item, index: number) => Request,
   concurrency: number,
   onItemError: ((error: unknown, detail: { index: number; status: number; code: string }) => void) | undefined,
+  stopped: () => boolean = () => false,
 ): Promise<BatchResult<Data | Record<string, never>, Request | DefaultEcho>[]> {
   const results = new Array<BatchResult<Data | Record<string, never>, Request | DefaultEcho>>(items.length);
   let cursor = 0;
@@ -104,7 +106,8 @@ export async function runBatch<Item, Data, Request>(
   // answers synchronously costs no await: a batch of 10,000 items is mostly
   // promise bookkeeping otherwise.
   const worker = async (): Promise<void> => {
-    while (cursor < items.length) {
+    // `stopped`: nobody will read the answer (the client left), so no new item is started.
+    while (cursor < items.length && !stopped()) {
       const index = cursor++;
       const item = items[index] as Item;
       let request: Request | DefaultEcho;

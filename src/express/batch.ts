@@ -57,8 +57,11 @@ export async function batch<Item, Data, Request = DefaultEcho>(
     ((error: unknown, detail: { index: number; status: number; code: string }) =>
       reportToStderr(error, errorReport(res, context, detail.status, `${detail.code} (batch item ${detail.index})`, false)));
   const echo = (options.echo ?? defaultEcho) as (item: Item, index: number) => Request | DefaultEcho;
-  const results = await runBatch(items as Item[], handler, echo, limits.concurrency, onItemError);
+  // Once the client has gone, or another answer (a 504 from timeout()) went out, nobody reads
+  // this one: no new item starts (work in flight finishes).
+  const results = await runBatch(items as Item[], handler, echo, limits.concurrency, onItemError, () => res.headersSent || res.destroyed);
   if (res.headersSent) return dropLate(res);
+  if (res.destroyed) return;
   const failure = writeEnvelope(res, 200, batchEnvelope(context, results, context.warnings));
   if (failure !== undefined) {
     forward(res, new ResponseError('The batch results cannot be serialised to JSON.', { cause: failure }));
