@@ -71,8 +71,9 @@ export interface DemoOptions {
   /** Where errors are reported. @default one JSON line on stderr per 5xx or late error */
   readonly onError?: ErrorReporter;
   /**
-   * The operator's maintenance switch: while on, every route but
-   * `GET /health` answers 503. @default a new switch, off
+   * The operator's maintenance switch: while on, every request but
+   * `GET /health` answers 503 — except what `envelope()` answers before it
+   * (OPTIONS, and its own 413, 415 and version refusals). @default a new switch, off
    */
   readonly maintenance?: MaintenanceSwitch;
   /**
