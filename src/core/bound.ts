@@ -1,11 +1,14 @@
 /**
  * Bounds what a caller puts beside `code` and `message` in an error or
  * warning, so one careless `extra` (a whole request body, a 50 MB string, a
- * cycle, a deep tree) cannot make an answer huge or unserialisable.
+ * Buffer, a cycle, a deep tree) cannot make an answer huge, unserialisable
+ * or shaped differently from an error object.
  */
 
 /** Longest string kept as is; longer ones are cut and end with `…`. */
 export const MAX_EXTRA_STRING = 2000;
+/** Longest key kept as is; longer ones are cut and end with `…`. */
+export const MAX_EXTRA_KEY = 200;
 /** Deepest nesting kept; deeper values become `"[truncated]"`. */
 export const MAX_EXTRA_DEPTH = 8;
 /** Most array items or object keys kept per level. */
@@ -14,15 +17,41 @@ export const MAX_EXTRA_ITEMS = 100;
 export const MAX_EXTRA_VALUES = 500;
 
 const TRUNCATED = '[truncated]';
+const UNSERIALISABLE = '[unserialisable]';
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function boundObject(value: object, depth: number, budget: { left: number }, root: boolean): Record<string, unknown> {
+  const keys = Object.keys(value);
+  const entries: [string, unknown][] = [];
+  for (let i = 0; i < keys.length && entries.length < MAX_EXTRA_ITEMS; i++) {
+    const key = keys[i] as string;
+    // A `toJSON` field would make JSON replace the whole error object with its result.
+    if (root && key === 'toJSON') continue;
+    budget.left -= 1;
+    entries.push([cut(key, MAX_EXTRA_KEY), budget.left > 0 ? bound((value as Record<string, unknown>)[key], depth + 1, budget) : TRUNCATED]);
+  }
+  // fromEntries defines own properties: a "__proto__" key stays data, never a prototype.
+  return Object.fromEntries(entries);
+}
 
 function bound(value: unknown, depth: number, budget: { left: number }): unknown {
-  if (typeof value === 'string') {
-    return value.length <= MAX_EXTRA_STRING ? value : `${value.slice(0, MAX_EXTRA_STRING - 1)}…`;
-  }
+  if (typeof value === 'string') return cut(value, MAX_EXTRA_STRING);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_EXTRA_DEPTH || budget.left <= 0) return TRUNCATED;
-  // Dates and other values that say how to serialise themselves are kept as they are.
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    // What JSON would write (a Date's string, a Buffer's { type, data }), bounded like the rest.
+    let replaced: unknown;
+    try {
+      replaced = toJSON.call(value);
+    } catch {
+      return UNSERIALISABLE;
+    }
+    return bound(replaced, depth + 1, budget);
+  }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (let i = 0; i < value.length && i < MAX_EXTRA_ITEMS; i++) {
@@ -31,18 +60,10 @@ function bound(value: unknown, depth: number, budget: { left: number }): unknown
     }
     return out;
   }
-  const keys = Object.keys(value);
-  const entries: [string, unknown][] = [];
-  for (let i = 0; i < keys.length && i < MAX_EXTRA_ITEMS; i++) {
-    const key = keys[i] as string;
-    budget.left -= 1;
-    entries.push([key, budget.left > 0 ? bound((value as Record<string, unknown>)[key], depth + 1, budget) : TRUNCATED]);
-  }
-  // fromEntries defines own properties: a "__proto__" key stays data, never a prototype.
-  return Object.fromEntries(entries);
+  return boundObject(value, depth, budget, false);
 }
 
-/** A bounded copy of `extra`'s fields (see the limits above). */
+/** A bounded copy of `extra`'s fields (see the limits above). A `toJSON` field of `extra` itself is dropped. */
 export function boundExtra(extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return bound(extra, 0, { left: MAX_EXTRA_VALUES }) as Record<string, unknown>;
+  return boundObject(extra, 0, { left: MAX_EXTRA_VALUES }, true);
 }

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { STANDARD_ERRORS, type ErrorHttpStatus, type StandardErrorCode } from '../core/catalog.js';
+import { STANDARD_ERRORS, isErrorHttpStatus, type ErrorHttpStatus, type StandardErrorCode } from '../core/catalog.js';
 import { entry, type ErrorObject } from '../core/envelope.js';
 import { ApiError, isApiError } from './api-error.js';
 
@@ -146,6 +146,8 @@ export function pickHeaders(headers: unknown): Record<string, string> | undefine
 }
 
 function fromApiError(error: ApiError): NormalizedError {
+  // `status` is readonly for TypeScript only: a status changed after construction is not trusted.
+  if (!isErrorHttpStatus(error.status)) return INTERNAL;
   // An ApiError from another copy of the library is checked again field by field.
   const errors: readonly ErrorObject[] =
     error instanceof ApiError

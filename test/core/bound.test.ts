@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ApiError } from '../../src/index.js';
-import { MAX_EXTRA_DEPTH, MAX_EXTRA_ITEMS, MAX_EXTRA_STRING, MAX_EXTRA_VALUES, boundExtra } from '../../src/core/bound.js';
+import { MAX_EXTRA_DEPTH, MAX_EXTRA_ITEMS, MAX_EXTRA_KEY, MAX_EXTRA_STRING, MAX_EXTRA_VALUES, boundExtra } from '../../src/core/bound.js';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
 describe('boundExtra', () => {
@@ -37,9 +37,24 @@ describe('boundExtra', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
-  it('keeps dates and small values as they are', () => {
+  it('keeps small values, and writes dates and other toJSON values as JSON would, bounded', () => {
     const when = new Date('2026-01-02T03:04:05Z');
-    expect(boundExtra({ when, n: 1, ok: true, none: null, field: 'email' })).toEqual({ when, n: 1, ok: true, none: null, field: 'email' });
+    expect(boundExtra({ when, n: 1, ok: true, none: null, field: 'email' })).toEqual({
+      when: '2026-01-02T03:04:05.000Z',
+      n: 1,
+      ok: true,
+      none: null,
+      field: 'email',
+    });
+    const bounded = boundExtra({ raw: Buffer.alloc(5000), broken: { toJSON: () => { throw new Error('x'); } } });
+    expect((bounded['raw'] as { data: number[] }).data).toHaveLength(MAX_EXTRA_ITEMS);
+    expect(bounded['broken']).toBe('[unserialisable]');
+  });
+
+  it('drops a toJSON field of the extra itself and cuts long keys', () => {
+    const bounded = boundExtra({ field: 'email', toJSON: () => 'hijacked', ['k'.repeat(500)]: 1 });
+    expect(Object.keys(bounded).map((k) => k.length)).toEqual([5, MAX_EXTRA_KEY]);
+    expect(JSON.stringify(bounded)).not.toContain('hijacked');
   });
 
   it('caps the total number of values', () => {
