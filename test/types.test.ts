@@ -1,5 +1,6 @@
 /**
- * Type tests: ts-jest type-checks this file, so a broken expectation (an
+ * Type tests: `npm test` runs `tsc --noEmit` over the tests before jest (ts-jest
+ * only transpiles, with isolatedModules), so a broken expectation (an
  * `@ts-expect-error` that no longer errors, or a narrowing that stops
  * working) fails the suite. The runtime assertions check the same values.
  */
