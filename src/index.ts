@@ -39,6 +39,7 @@ export {
   type AuthorizeOptions,
 } from './express/authenticate.js';
 export { hmacVerifier, signRequest, keepRawBody, rawBodyOf, type HmacOptions, type HmacPrincipal } from './express/hmac.js';
+export { validate, validated, MAX_VALIDATION_ERRORS, validationErrors, type ValidateSchemas, type ValidateOptions, type StandardSchemaV1, type StandardSchemaIssue, type InferOutput, type IssueMessage } from './express/validate.js';
 export { clientErrorHandler, type ClientErrorHandlerOptions } from './node/client-error.js';
 
 export { ApiError, isApiError, type ApiErrorOptions } from './errors/api-error.js';

@@ -17,7 +17,8 @@ export interface DefaultEcho {
 /** Options of `batch()`. */
 export interface BatchOptions<Item, Request = DefaultEcho> {
   /**
-   * What each result's `request` holds, to correlate it with its item.
+   * What each result's `request` holds, to correlate it with its item: an
+   * object (if it throws or returns anything else, `{ index }` is used).
    * Defaults to `{ index }`, plus the item's `id` when it is a string or number.
    */
   readonly echo?: (item: Item, index: number) => Request;
@@ -110,9 +111,11 @@ export async function runBatch<Item, Data, Request>(
     while (cursor < items.length && !stopped()) {
       const index = cursor++;
       const item = items[index] as Item;
+      // The spec's `request` is always an object: an echo that throws or gives anything else falls back to { index }.
       let request: Request | DefaultEcho;
       try {
-        request = echo(item, index);
+        const echoed = echo(item, index);
+        request = echoed !== null && typeof echoed === 'object' && !Array.isArray(echoed) ? echoed : { index };
       } catch {
         request = { index };
       }

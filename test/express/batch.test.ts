@@ -79,6 +79,17 @@ describe.each(EXPRESS_VERSIONS)('batch() on %s', (_name, express) => {
     });
   });
 
+  it.each([
+    ['undefined', () => undefined],
+    ['a string', () => 'ref-1'],
+    ['an array', () => ['a']],
+    ['a throw', () => { throw new Error('echo bug'); }],
+  ])('falls back to { index } when echo gives %s: request is always an object', async (_label, echo) => {
+    const { app } = buildApp(express, (a) => a.post('/b', (req, res) => batch(res, req.body, () => ({ ok: true }), { echo: echo as never })));
+    const res = await request(app).post('/b').send([{ id: 'x' }]);
+    expect(res.body.results).toEqual([{ status: 'SUCCESS', request: { index: 0 }, data: { ok: true } }]);
+  });
+
   it('never runs more than `concurrency` items at once', async () => {
     let running = 0;
     let peak = 0;

@@ -1,0 +1,45 @@
+/**
+ * kompliant-envelope/client: a `fetch` client for APIs that answer with the
+ * envelope. No Express, no Node built-ins: it runs in browsers too. Every
+ * export is listed here by name.
+ */
+export {
+  createClient,
+  type EnvelopeClient,
+  type RequestOptions,
+  type BodylessRequestOptions,
+  type QueryValue,
+} from './client.js';
+export {
+  EnvelopeResponse,
+  TRACE_ID_HEADER,
+  VERSION_HEADER,
+  type BatchOutcome,
+  type BatchSuccess,
+  type BatchFailure,
+} from './response.js';
+export {
+  EnvelopeError,
+  isEnvelopeError,
+  CLIENT_ERROR_CODES,
+  type ClientErrorCode,
+  type EnvelopeErrorInit,
+} from './envelope-error.js';
+export {
+  DEFAULT_RETRY,
+  type ClientOptions,
+  type RetryOptions,
+  type FetchFunction,
+  type SleepFunction,
+} from './options.js';
+export { parseRetryAfter, IDEMPOTENT_METHODS } from './retry.js';
+export type {
+  Envelope,
+  SuccessEnvelope,
+  ErrorEnvelope,
+  BatchEnvelope,
+  BatchResult,
+  ErrorObject,
+  WarningObject,
+  Meta,
+} from '../core/envelope.js';

@@ -1,0 +1,43 @@
+/**
+ * kompliant-envelope/openapi: the envelope as JSON Schema 2020-12 and as
+ * OpenAPI 3.1 components and responses. Every export is listed here by name.
+ */
+export {
+  errorObjectSchema,
+  warningObjectSchema,
+  metaSchema,
+  successEnvelopeSchema,
+  errorEnvelopeSchema,
+  batchEnvelopeSchema,
+  envelopeSchema,
+  ENVELOPE_JSON_SCHEMAS,
+  JSON_SCHEMA_DIALECT,
+  SCHEMA_BASE_URI,
+} from './json-schema.js';
+export { successEnvelopeFor, batchEnvelopeFor, type EnvelopeForOptions } from './envelope-for.js';
+export {
+  envelopeComponents,
+  ENVELOPE_SCHEMA_NAMES,
+  ENVELOPE_HEADER_NAMES,
+  type EnvelopeComponents,
+  type EnvelopeSchemaName,
+} from './components.js';
+export {
+  errorResponses,
+  openApiResponses,
+  openApiBatchResponses,
+  ERROR_RESPONSE_NAMES,
+  type ErrorResponseName,
+  type ErrorResponsesOptions,
+  type OpenApiResponsesOptions,
+} from './responses.js';
+export type {
+  JsonSchema,
+  JsonSchemaObject,
+  OpenApiReference,
+  OpenApiHeader,
+  OpenApiExample,
+  OpenApiMediaType,
+  OpenApiResponse,
+  OpenApiResponses,
+} from './types.js';
