@@ -938,3 +938,4 @@ describe('the default onError of the demo (logServerError)', () => {
     expect(JSON.parse(String(write.mock.calls[0]?.[0]))).toMatchObject({ late: true, error: 'late' });
   });
 });
+describe.each(EXPRESS_VERSIONS)('%s: the demo app under checkConformance', (_name, express) => it('shows no deviation from the spec', async () => expect(await jest.requireActual<typeof import('../src/testing/index.js')>('../src/testing/index.js').checkConformance(createApp(express, { onError: () => undefined }), { crashPath: '/debug/crash', crashMessage: CRASH_MESSAGE })).toEqual([])));
