@@ -2,9 +2,13 @@
 const assert = require('node:assert/strict');
 const express = require(process.env.EXPRESS_MODULE || 'express');
 const { envelope, errorHandler, ok, ApiError } = require('kompliant-envelope');
+const { createClient, EnvelopeError } = require('kompliant-envelope/client');
+const { envelopeSchema, errorResponses } = require('kompliant-envelope/openapi');
+const { envelopeMatchers, checkConformance } = require('kompliant-envelope/testing');
 
 const app = express();
 app.use(envelope());
+app.use(express.json());
 app.get('/hello', (req, res) => ok(res, { hello: 'world' }));
 app.get('/boom', () => {
   throw new ApiError(400, 'BAD_THING', 'Bad thing.');
@@ -29,6 +33,16 @@ const server = app.listen(0, '127.0.0.1', async () => {
     const missing = await fetch(`${base}/nope`);
     assert.equal(missing.status, 400);
     assert.equal((await missing.json()).errors[0].code, 'ROUTE_NOT_FOUND');
+
+    // The subpaths, from CommonJS.
+    const client = createClient({ baseUrl: base });
+    assert.deepEqual(await (await client.get('/hello')).unwrap(), { hello: 'world' });
+    const boom = await client.get('/boom');
+    assert.throws(() => boom.unwrap(), (error) => error instanceof EnvelopeError && error.status === 400 && error.traceId === boom.traceId);
+    assert.equal(envelopeSchema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+    assert.ok(errorResponses().BadRequest);
+    assert.equal(typeof envelopeMatchers.toBeSuccessEnvelope, 'function');
+    assert.deepEqual(await checkConformance(app, { knownPath: '/hello' }), []);
     console.log(`cjs ok (${process.env.EXPRESS_MODULE || 'express'} ${require(`${process.env.EXPRESS_MODULE || 'express'}/package.json`).version})`);
   } finally {
     server.close();

@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { envelope, errorHandler, ok, batch, requestContext } from 'kompliant-envelope';
+import { createClient } from 'kompliant-envelope/client';
+import { successEnvelopeFor } from 'kompliant-envelope/openapi';
+import { checkConformance } from 'kompliant-envelope/testing';
 
 const moduleName = process.env.EXPRESS_MODULE || 'express';
 const { default: express } = await import(moduleName);
@@ -37,6 +40,13 @@ try {
   assert.equal(bBody.meta.status, 'BATCH_PROCESSED');
   assert.deepEqual(bBody.results.map((r) => r.status), ['SUCCESS', 'ERROR']);
   assert.equal(bBody.results[1].errors[0].code, 'INTERNAL_ERROR');
+  // The subpaths, from ESM.
+  const client = createClient({ baseUrl: base, version: '2024-01-01' });
+  const who = await client.get('/whoami');
+  assert.equal(who.version, '2024-01-01');
+  assert.equal(who.unwrap().traceId, who.traceId);
+  assert.ok(successEnvelopeFor({ type: 'object' }));
+  assert.deepEqual(await checkConformance(app, { knownPath: '/whoami' }), []);
   console.log(`esm ok (${moduleName} ${version})`);
 } finally {
   server.close();

@@ -3,6 +3,19 @@ import express from 'express';
 import {
   envelope, errorHandler, ok, fail, ApiError, defineErrors, isSuccessEnvelope, isErrorEnvelope, type Envelope,
 } from 'kompliant-envelope';
+import { createClient, type EnvelopeError } from 'kompliant-envelope/client';
+import { envelopeComponents } from 'kompliant-envelope/openapi';
+import { envelopeMatchers } from 'kompliant-envelope/testing';
+
+export async function typedClient(): Promise<number> {
+  const client = createClient({ baseUrl: 'http://127.0.0.1:1' });
+  const data = (await client.get('/a')).unwrap<{ id: number }>();
+  const failure: EnvelopeError | undefined = undefined;
+  void failure;
+  void envelopeComponents();
+  void envelopeMatchers;
+  return data.id;
+}
 
 const AppErrors = defineErrors({ ORDER_LOCKED: { status: 400, message: 'The order is locked.' } });
 
