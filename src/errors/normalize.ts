@@ -44,6 +44,8 @@ function fromCatalog(code: StandardErrorCode, message?: string, extra?: Record<s
 const INTERNAL = fromCatalog('INTERNAL_ERROR');
 const MALFORMED_PATH = fromCatalog('BAD_REQUEST', 'The request path contains a malformed percent-encoding.');
 const UPSTREAM_TIMEOUT = fromCatalog('GATEWAY_TIMEOUT');
+const UNDECOMPRESSABLE = fromCatalog('BAD_REQUEST', 'The request body could not be decompressed.');
+const ZLIB_CODE = /^(Z_|ERR__ERROR_)/;
 const BEARER = Object.freeze({ 'WWW-Authenticate': 'Bearer' });
 const JWT_MISSING: NormalizedError = Object.freeze({ ...fromCatalog('MISSING_CREDENTIALS', 'A bearer token is required in the Authorization header.'), headers: BEARER });
 const JWT_INVALID: NormalizedError = Object.freeze({
@@ -178,6 +180,11 @@ function classify(error: unknown): NormalizedError {
   // Express 4 and 5 both raise a 400 URIError for a malformed %-escape in a
   // path parameter, but only Express 4 exposes its message (which echoes the path).
   if (incoming === 400 && error instanceof URIError) return MALFORMED_PATH;
+  // body-parser wraps a zlib failure (gzip, deflate, and brotli on Express 5) as a 400 that
+  // exposes zlib's own words ("incorrect header check"); one fixed message on both majors.
+  if (incoming === 400 && typeof record['errno'] === 'number' && typeof record['code'] === 'string' && ZLIB_CODE.test(record['code'])) {
+    return UNDECOMPRESSABLE;
+  }
   const code = codeForStatus(incoming);
   const definition = STANDARD_ERRORS[code];
   const message = record['message'];

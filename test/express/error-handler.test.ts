@@ -284,6 +284,15 @@ describe.each(EXPRESS_VERSIONS)('errorHandler() on %s', (_name, express) => {
       });
     });
 
+    it('answers a gzip body that is not gzip with 400 and a message of its own, on both majors', async () => {
+      const res = await send('{"a":1}', { 'Content-Encoding': 'gzip' });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        meta: metaFor(res, 'ERROR'),
+        errors: [{ code: 'BAD_REQUEST', message: 'The request body could not be decompressed.' }],
+      });
+    });
+
     it('answers too many urlencoded parameters with 413', async () => {
       const app = express();
       app.use(envelope({ contentTypes: ['application/x-www-form-urlencoded'] }));
