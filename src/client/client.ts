@@ -3,7 +3,7 @@
  * envelope. It sends JSON, the API version and `Accept`, retries what is
  * safe to retry, and turns every failure into an `EnvelopeError`. Only
  * `fetch`, `AbortController`, `setTimeout`, `URL` and `Headers`: it runs in
- * browsers, Node 18+, Deno and workers alike.
+ * browsers, Node 20+, Deno and workers alike.
  */
 import { isErrorEnvelope, type Envelope } from '../core/envelope.js';
 import { CLIENT_ERROR_CODES, EnvelopeError, type ClientErrorCode } from './envelope-error.js';

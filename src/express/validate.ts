@@ -178,7 +178,8 @@ export function validate(schemas: ValidateSchemas, options: ValidateOptions = {}
         }
       }
     } catch (error) {
-      return next(error);
+      // A falsy throw (from a `message` function) must not read as next() — "valid".
+      return next(error || new RejectedWithoutReasonError());
     }
     if (errors !== undefined) return sendError(res, { status: STANDARD_ERRORS.VALIDATION_ERROR.status, errors, headers: undefined });
     next();

@@ -105,7 +105,7 @@ function checkErrorArguments(status: unknown, code: unknown): void {
 
 /**
  * The envelope matchers, for `expect.extend(envelopeMatchers)` — in a test
- * file or in a Jest `setupFilesAfterEach` file. Importing this module also
+ * file or in a Jest `setupFilesAfterEnv` file. Importing this module also
  * declares them on Jest's `expect` types.
  *
  * @example

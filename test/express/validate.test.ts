@@ -282,6 +282,20 @@ describe.each(EXPRESS_VERSIONS)('validate() on %s', (_name, express) => {
       },
     });
 
+    it('never lets an invalid request through when a message function throws a falsy value', async () => {
+      const schema = schemaOf(() => [{ message: 'bad', path: ['a'] }]);
+      let reached = false;
+      const { app } = buildApp(express, (a) =>
+        a.post('/x', validate({ body: schema }, { message: () => { throw undefined; } }), (_req, res) => {
+          reached = true;
+          ok(res);
+        }),
+      );
+      const res = await request(app).post('/x').send({ a: 1 });
+      expect(res.status).toBe(500);
+      expect(reached).toBe(false);
+    });
+
     it('reads `{ key }` path segments and symbol keys', async () => {
       const schema = schemaOf(() => [
         { message: 'first', path: [{ key: 'lines' }, { key: 3 }, 'sku'] },

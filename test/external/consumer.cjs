@@ -40,6 +40,7 @@ const server = app.listen(0, '127.0.0.1', async () => {
     const boom = await client.get('/boom');
     assert.throws(() => boom.unwrap(), (error) => error instanceof EnvelopeError && error.status === 400 && error.traceId === boom.traceId);
     assert.equal(envelopeSchema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+    assert.deepEqual(require('kompliant-envelope/schemas/envelope.json'), JSON.parse(JSON.stringify(envelopeSchema)));
     assert.ok(errorResponses().BadRequest);
     assert.equal(typeof envelopeMatchers.toBeSuccessEnvelope, 'function');
     assert.deepEqual(await checkConformance(app, { knownPath: '/hello' }), []);
