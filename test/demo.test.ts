@@ -3,9 +3,9 @@
  * status, headers and whole body.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SteadyWindowStore } from './support/steady-store.js';
 import request, { type Response } from 'supertest';
 import { jest } from '@jest/globals';
-import type { IncrementResponse, Store } from 'express-rate-limit';
 import {
   TimedOutAnswerError,
   maintenanceSwitch,
@@ -83,33 +83,6 @@ const DELAY_INVALID = {
   field: 'delay',
 };
 
-/**
- * A rate-limit store whose window always ends `windowMs` after the latest
- * hit, so the reset the headers announce does not depend on how fast the
- * test runs. Hits are counted per key, as a shared store (Redis) would.
- */
-class SteadyWindowStore implements Store {
-  readonly hits = new Map<string, number>();
-  windowMs = 60_000;
-
-  init(options: { windowMs: number }): void {
-    this.windowMs = options.windowMs;
-  }
-
-  increment(key: string): IncrementResponse {
-    const totalHits = (this.hits.get(key) ?? 0) + 1;
-    this.hits.set(key, totalHits);
-    return { totalHits, resetTime: new Date(Date.now() + this.windowMs) };
-  }
-
-  decrement(key: string): void {
-    this.hits.set(key, Math.max(0, (this.hits.get(key) ?? 0) - 1));
-  }
-
-  resetKey(key: string): void {
-    this.hits.delete(key);
-  }
-}
 
 /** Waits, at most `ms`, until `condition` holds. */
 async function eventually(condition: () => boolean, ms = 2000): Promise<void> {

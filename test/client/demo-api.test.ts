@@ -3,7 +3,7 @@
  * validation errors, versions, batches, and the retries of 429, 503 and 504.
  */
 import express from 'express';
-import type { IncrementResponse, Store } from 'express-rate-limit';
+import { SteadyWindowStore } from '../support/steady-store.js';
 import { maintenanceSwitch, type ErrorReporter } from '../../src/index.js';
 import { createApp, type DemoOptions } from '../../src/demo/app.js';
 import { createClient, isEnvelopeError, EnvelopeError, type ClientOptions } from '../../src/client/index.js';
@@ -15,33 +15,6 @@ interface Account {
   email: string;
 }
 
-/** A rate-limit store the test controls: hits per key, a window that ends `windowMs` after each hit, and `reset()`. */
-class ControlledStore implements Store {
-  readonly hits = new Map<string, number>();
-  windowMs = 60_000;
-
-  init(options: { windowMs: number }): void {
-    this.windowMs = options.windowMs;
-  }
-
-  increment(key: string): IncrementResponse {
-    const totalHits = (this.hits.get(key) ?? 0) + 1;
-    this.hits.set(key, totalHits);
-    return { totalHits, resetTime: new Date(Date.now() + this.windowMs) };
-  }
-
-  decrement(key: string): void {
-    this.hits.set(key, Math.max(0, (this.hits.get(key) ?? 0) - 1));
-  }
-
-  resetKey(key: string): void {
-    this.hits.delete(key);
-  }
-
-  reset(): void {
-    this.hits.clear();
-  }
-}
 
 const quiet: ErrorReporter = () => {};
 const running: Running[] = [];
@@ -181,7 +154,7 @@ describe('client against the demo API', () => {
 
   describe('429 from the throttled GET /accounts/search', () => {
     it('waits the Retry-After, then retries and succeeds', async () => {
-      const store = new ControlledStore();
+      const store = new SteadyWindowStore();
       const { sleep, waits } = recordingSleep(() => store.reset());
       const { api, sent } = await clientFor({ searchRateLimit: { store, limit: 1, windowMs: 3000 } }, { sleep });
       expect((await api.get('/accounts/search', { query: { q: 'ada' } })).status).toBe(200);
@@ -194,7 +167,7 @@ describe('client against the demo API', () => {
     });
 
     it('does not retry when Retry-After is longer than maxDelayMs: the 429 comes back at once', async () => {
-      const store = new ControlledStore();
+      const store = new SteadyWindowStore();
       const { sleep, waits } = recordingSleep();
       // The demo's 10 s window: Retry-After 10 > the default maxDelayMs of 5000.
       const { api, sent } = await clientFor({ searchRateLimit: { store, limit: 1 } }, { sleep });
@@ -214,7 +187,7 @@ describe('client against the demo API', () => {
     });
 
     it('retries at most `retries` times, then answers the last 429', async () => {
-      const store = new ControlledStore();
+      const store = new SteadyWindowStore();
       const { sleep, waits } = recordingSleep();
       const { api, sent } = await clientFor(
         { searchRateLimit: { store, limit: 1, windowMs: 1000 } },
