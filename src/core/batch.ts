@@ -7,6 +7,7 @@
 import { STANDARD_ERRORS } from './catalog.js';
 import { entry, type BatchResult } from './envelope.js';
 import { normalizeError, type NormalizedError } from '../errors/normalize.js';
+import { isThenable } from './thenable.js';
 
 /** What identifies an item in its result when no `echo` is given: `{ index }`, plus `id` when the item has a string or number `id`. */
 export interface DefaultEcho {
@@ -121,10 +122,7 @@ export async function runBatch<Item, Data, Request>(
       }
       try {
         const answer = handler(item, index);
-        const data: Data =
-          answer !== null && typeof answer === 'object' && typeof (answer as PromiseLike<Data>).then === 'function'
-            ? await answer
-            : (answer as Data);
+        const data: Data = isThenable<Data>(answer) ? await answer : (answer as Data);
         results[index] = { status: 'SUCCESS', request, data: data ?? {} };
       } catch (error) {
         failed(index, request, error);

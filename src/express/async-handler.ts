@@ -4,6 +4,7 @@
  * makes both behave like Express 5.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { isThenable } from '../core/thenable.js';
 
 /** A route handler that may return a promise. */
 export type AsyncRequestHandler<Req = Request, Res = Response> = (
@@ -20,10 +21,30 @@ export class RejectedWithoutReasonError extends Error {
   }
 }
 
-function toError(reason: unknown): unknown {
-  return reason === undefined || reason === null || reason === false || reason === 0 || reason === ''
-    ? new RejectedWithoutReasonError()
-    : reason;
+/**
+ * What to hand to `next()` for a thrown or rejected value: a falsy one
+ * (`undefined`, `null`, `false`, `0`, `''`) would mean "no error" to Express,
+ * so it becomes a `RejectedWithoutReasonError`.
+ */
+export function errorForNext(reason: unknown): unknown {
+  return reason || new RejectedWithoutReasonError();
+}
+
+/** Calls a handler that may throw or return a promise; either failure reaches `next(err)`. */
+export function runHandler<Req, Res>(
+  fn: (req: Req, res: Res, next: NextFunction) => unknown,
+  req: Req,
+  res: Res,
+  next: NextFunction,
+): void {
+  let result: unknown;
+  try {
+    result = fn(req, res, next);
+  } catch (error) {
+    next(errorForNext(error));
+    return;
+  }
+  if (isThenable(result)) result.then(undefined, (reason: unknown) => next(errorForNext(reason)));
 }
 
 /**
@@ -40,15 +61,6 @@ export function asyncHandler<Req = Request, Res = Response>(
 ): (req: Req, res: Res, next: NextFunction) => void {
   if (typeof fn !== 'function') throw new TypeError('asyncHandler() needs a function.');
   return function asyncHandlerWrapper(req, res, next) {
-    let result: unknown;
-    try {
-      result = fn(req, res, next);
-    } catch (error) {
-      next(toError(error));
-      return;
-    }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      (result as PromiseLike<unknown>).then(undefined, (reason: unknown) => next(toError(reason)));
-    }
+    runHandler(fn, req, res, next);
   };
 }

@@ -7,7 +7,8 @@ import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, type ErrorObject } from '../core/envelope.js';
 import { clientApiError } from '../errors/api-error.js';
 import { normalizeError, type NormalizedError } from '../errors/normalize.js';
-import { RejectedWithoutReasonError } from './async-handler.js';
+import { errorForNext } from './async-handler.js';
+import { isThenable } from '../core/thenable.js';
 import { sendError } from './respond.js';
 
 type Next = (error?: unknown) => void;
@@ -52,10 +53,6 @@ type WithPrincipal = IncomingMessage & { [principalKey]?: unknown };
  */
 export function principalOf<Principal = unknown>(req: IncomingMessage): Principal | undefined {
   return (req as WithPrincipal)[principalKey] as Principal | undefined;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
@@ -170,11 +167,11 @@ export function authorize<Principal = unknown>(
     try {
       allowed = check(req as Request, principalOf<Principal>(req));
     } catch (error) {
-      return next(error || new RejectedWithoutReasonError());
+      return next(errorForNext(error));
     }
     if (isThenable(allowed)) {
       // A rejection without a reason must not read as next() — "allowed".
-      allowed.then((value) => decide(res, next, value), (error: unknown) => next(error || new RejectedWithoutReasonError()));
+      allowed.then((value) => decide(res, next, value), (error: unknown) => next(errorForNext(error)));
     } else {
       decide(res, next, allowed);
     }

@@ -16,7 +16,7 @@ import { TRACE_ID_HEADER, VERSION_HEADER, enterContext, newContext, newTraceId, 
 import { checkTracingBridges, compileTrustIncoming, useActiveSpan, type TracingOptions } from './tracing.js';
 import { compileDeprecations, type Deprecation } from './versioned.js';
 import { routeMethods, unmatchedAnswer, type RoutedRequest } from './not-found.js';
-import { sendError, writeEnvelope } from './respond.js';
+import { sendError, writeEnvelopeOrInternal } from './respond.js';
 
 /** What `onResponse` receives once an answer has been sent. */
 export interface ResponseReport {
@@ -152,7 +152,7 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
       const methods = routeMethods(req);
       if (methods.size > 0 && !methods.has('OPTIONS') && !methods.has('*')) {
         const answer = unmatchedAnswer(req, context, methods);
-        enterContext(res, context, () => writeEnvelope(res, answer.status, answer.body, answer.headers));
+        enterContext(res, context, () => writeEnvelopeOrInternal(res, context, answer.status, answer.body, answer.headers));
         return;
       }
     }

@@ -19,7 +19,8 @@ import {
   type StandardSchemaV1,
 } from '../core/standard-schema.js';
 import { ApiError } from '../errors/api-error.js';
-import { RejectedWithoutReasonError } from './async-handler.js';
+import { errorForNext } from './async-handler.js';
+import { isThenable } from '../core/thenable.js';
 import { sendError } from './respond.js';
 
 // Re-exported so the index lists validation's exports in one line.
@@ -75,10 +76,6 @@ interface PartCheck {
   readonly props: StandardSchemaProps;
   /** How a malformed result names the schema, made once. */
   readonly label: string;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 function parseOptions(options: ValidateOptions, name: string): { message: IssueMessage | undefined; maxErrors: number } {
@@ -179,7 +176,7 @@ export function validate(schemas: ValidateSchemas, options: ValidateOptions = {}
       }
     } catch (error) {
       // A falsy throw (from a `message` function) must not read as next() — "valid".
-      return next(error || new RejectedWithoutReasonError());
+      return next(errorForNext(error));
     }
     if (errors !== undefined) return sendError(res, { status: STANDARD_ERRORS.VALIDATION_ERROR.status, errors, headers: undefined });
     next();
@@ -195,12 +192,12 @@ export function validate(schemas: ValidateSchemas, options: ValidateOptions = {}
         outcomes.push(outcome);
       }
     } catch (error) {
-      return next(error || new RejectedWithoutReasonError());
+      return next(errorForNext(error));
     }
     if (!pending) return settle(req, res, next, outcomes);
     Promise.all(outcomes).then(
       (settled) => settle(req, res, next, settled),
-      (error: unknown) => next(error || new RejectedWithoutReasonError()),
+      (error: unknown) => next(errorForNext(error)),
     );
   };
 }

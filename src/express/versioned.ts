@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, type WarningObject } from '../core/envelope.js';
 import { IMPLICIT_VERSION, parseVersions, type VersionSet } from '../core/version.js';
-import { RejectedWithoutReasonError } from './async-handler.js';
+import { runHandler } from './async-handler.js';
 import { contextOf } from './context.js';
 import { forward, sendError } from './respond.js';
 
@@ -149,14 +149,6 @@ export function versioned(handlers: Readonly<Record<string, VersionedHandler>>):
         headers: undefined,
       });
     }
-    let result: unknown;
-    try {
-      result = handler(req as Request, res as Response, next as NextFunction);
-    } catch (error) {
-      return next(error || new RejectedWithoutReasonError());
-    }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      (result as PromiseLike<unknown>).then(undefined, (error: unknown) => next(error || new RejectedWithoutReasonError()));
-    }
+    runHandler(handler, req as Request, res as Response, next as NextFunction);
   };
 }
