@@ -7,9 +7,14 @@ const config: Config = {
   // Installs redis-server when missing (the rate-limit tests start a real one).
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   // Sources import './x.js' (ESM style); Jest resolves the .ts file.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Tests and the demo import the package by its published names, which map to the sources.
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^kompliant-envelope$': '<rootDir>/src/index.ts',
+    '^kompliant-envelope/(.*)$': '<rootDir>/src/$1/index.ts',
+  },
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  collectCoverageFrom: ['src/**/*.ts', '!src/demo/**'],
+  collectCoverageFrom: ['src/**/*.ts'],
 };
 
 export default config;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import createError from 'http-errors';
 import express5 from 'express';
 import express4 from 'express4';
-import { ApiError, batch, envelope, errorHandler, ok } from '../src/index.js';
+import { ApiError, batch, envelope, errorHandler, ok } from 'kompliant-envelope';
 
 const [variant = 'success-plain', major = 'express5'] = process.argv.slice(2);
 const express = (major === 'express4' ? express4 : express5) as typeof express5;

@@ -12,8 +12,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { maintenanceSwitch, type ErrorReporter, type ResponseReport } from '../src/index.js';
-import { createApp } from '../src/demo/app.js';
+import { type ErrorReporter, type ResponseReport } from 'kompliant-envelope';
+import { maintenanceSwitch } from 'kompliant-envelope/maintenance';
+import { createApp } from '../examples/accounts/app.js';
 import { SOAK_REPORT_TIMEOUT_MS, traceIdHash, type ServerCounters, type ServerSample, type SoakMessage } from './soak-protocol.js';
 
 const counters: ServerCounters = {

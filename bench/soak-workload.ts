@@ -4,7 +4,7 @@
  * interleaved sequence that all workers walk together.
  */
 import { randomBytes } from 'node:crypto';
-import { API_VERSIONS, CRASH_MESSAGE, DEMO_API_KEYS } from '../src/demo/app.js';
+import { API_VERSIONS, CRASH_MESSAGE, DEMO_API_KEYS } from '../examples/accounts/app.js';
 import { SOAK_REPORT_TIMEOUT_MS } from './soak-protocol.js';
 
 /** One kind of request. */

@@ -6,15 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SteadyWindowStore } from './support/steady-store.js';
 import request, { type Response } from 'supertest';
 import { jest } from '@jest/globals';
-import {
-  TimedOutAnswerError,
-  maintenanceSwitch,
-  type ErrorReport,
-  type ErrorReporter,
-  type ResponseReport,
-} from '../src/index.js';
-import { checkConformance } from '../src/testing/index.js';
-import { CRASH_MESSAGE, accessLogLine, createApp, logAccess, logServerError } from '../src/demo/app.js';
+import { type ErrorReport, type ErrorReporter, type ResponseReport } from 'kompliant-envelope';
+import { maintenanceSwitch } from 'kompliant-envelope/maintenance';
+import { TimedOutAnswerError } from 'kompliant-envelope/timeout';
+import { checkConformance } from 'kompliant-envelope/testing';
+import { CRASH_MESSAGE, accessLogLine, createApp, logAccess, logServerError } from '../examples/accounts/app.js';
 import { EXPRESS_VERSIONS, UUID_V4 } from './support/apps.js';
 
 const LATEST = '2025-06-01';

@@ -4,7 +4,8 @@
  */
 import createError from 'http-errors';
 import request from 'supertest';
-import { ApiError, ERROR_STATUSES, STANDARD_ERRORS, fail, ok } from '../src/index.js';
+import { ApiError, fail, ok } from 'kompliant-envelope';
+import { ERROR_STATUSES, STANDARD_ERRORS } from 'kompliant-envelope/core';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp } from './support/apps.js';
 
 type Trigger = (agent: request.Agent) => request.Test;

@@ -5,17 +5,8 @@
  * working) fails the suite. The runtime assertions check the same values.
  */
 import type { Response } from 'express';
-import {
-  ApiError,
-  defineErrors,
-  fail,
-  isBatchEnvelope,
-  isErrorEnvelope,
-  isSuccessEnvelope,
-  type Envelope,
-  type ErrorHttpStatus,
-  type StandardErrorCode,
-} from '../src/index.js';
+import { ApiError, defineErrors, fail, type Envelope, type ErrorHttpStatus, type StandardErrorCode } from 'kompliant-envelope';
+import { isBatchEnvelope, isErrorEnvelope, isSuccessEnvelope } from 'kompliant-envelope/core';
 
 type Order = { id: number; total: number };
 

@@ -8,7 +8,8 @@
 import { isErrorEnvelope, type Envelope } from '../core/envelope.js';
 import { CLIENT_ERROR_CODES, EnvelopeError, type ClientErrorCode } from './envelope-error.js';
 import { parseClientOptions, type ClientConfig, type ClientOptions } from './options.js';
-import { EnvelopeResponse, VERSION_HEADER, readEnvelope } from './response.js';
+import { VERSION_HEADER } from '../core/headers.js';
+import { EnvelopeResponse, readEnvelope } from './response.js';
 import { mayRetryMethod, parseRetryAfter, retryAfterFromErrors, retryDelay } from './retry.js';
 
 /** A query string value; `undefined` leaves the key out, an array repeats it. */

@@ -3,6 +3,7 @@
  * envelope. No Express, no Node built-ins: it runs in browsers too. Every
  * export is listed here by name.
  */
+export { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 export {
   createClient,
   type EnvelopeClient,
@@ -12,8 +13,6 @@ export {
 } from './client.js';
 export {
   EnvelopeResponse,
-  TRACE_ID_HEADER,
-  VERSION_HEADER,
   type BatchOutcome,
   type BatchSuccess,
   type BatchFailure,
@@ -33,6 +32,8 @@ export {
   type SleepFunction,
 } from './options.js';
 export { parseRetryAfter, IDEMPOTENT_METHODS } from './retry.js';
+export { signRequest } from './sign-request.js';
+export type { HmacOptions } from '../core/signature.js';
 export type {
   Envelope,
   SuccessEnvelope,

@@ -12,11 +12,8 @@ import {
   type WarningObject,
 } from '../core/envelope.js';
 import { CLIENT_ERROR_CODES, EnvelopeError } from './envelope-error.js';
+import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 
-/** The header the API puts its trace id in (`TRACE_ID_HEADER` of the server side). */
-export const TRACE_ID_HEADER = 'X-Trace-Id';
-/** The header the client sends its version in, and the API answers with the version used. */
-export const VERSION_HEADER = 'X-API-Version';
 
 /** How much of a non-envelope body `NON_ENVELOPE_RESPONSE` keeps, to show what came back. */
 const BODY_EXCERPT_LENGTH = 200;

@@ -6,7 +6,7 @@
  */
 import { STANDARD_ERRORS } from './catalog.js';
 import { entry, type BatchResult } from './envelope.js';
-import { normalizeError, type NormalizedError } from '../errors/normalize.js';
+import { normalizeError, type NormalizedError } from './normalize.js';
 import { isThenable } from './thenable.js';
 
 /** What identifies an item in its result when no `echo` is given: `{ index }`, plus `id` when the item has a string or number `id`. */

@@ -4,6 +4,7 @@
  * Buffer, a cycle, a deep tree) cannot make an answer huge, unserialisable
  * or shaped differently from an error object.
  */
+import { clip } from './clip.js';
 
 /** Longest string kept as is; longer ones are cut and end with `…`. */
 export const MAX_EXTRA_STRING = 2000;
@@ -19,9 +20,6 @@ export const MAX_EXTRA_VALUES = 500;
 const TRUNCATED = '[truncated]';
 const UNSERIALISABLE = '[unserialisable]';
 
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 function boundObject(value: object, depth: number, budget: { left: number }, root: boolean): Record<string, unknown> {
   const keys = Object.keys(value);
@@ -31,14 +29,14 @@ function boundObject(value: object, depth: number, budget: { left: number }, roo
     // A `toJSON` field would make JSON replace the whole error object with its result.
     if (root && key === 'toJSON') continue;
     budget.left -= 1;
-    entries.push([cut(key, MAX_EXTRA_KEY), budget.left > 0 ? bound((value as Record<string, unknown>)[key], depth + 1, budget) : TRUNCATED]);
+    entries.push([clip(key, MAX_EXTRA_KEY), budget.left > 0 ? bound((value as Record<string, unknown>)[key], depth + 1, budget) : TRUNCATED]);
   }
   // fromEntries defines own properties: a "__proto__" key stays data, never a prototype.
   return Object.fromEntries(entries);
 }
 
 function bound(value: unknown, depth: number, budget: { left: number }): unknown {
-  if (typeof value === 'string') return cut(value, MAX_EXTRA_STRING);
+  if (typeof value === 'string') return clip(value, MAX_EXTRA_STRING);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_EXTRA_DEPTH || budget.left <= 0) return TRUNCATED;
   const toJSON = (value as { toJSON?: unknown }).toJSON;

@@ -6,7 +6,7 @@
  */
 import { STANDARD_ERRORS } from './catalog.js';
 import { entry } from './envelope.js';
-import type { NormalizedError } from '../errors/normalize.js';
+import type { NormalizedError } from './normalize.js';
 
 /** 100 MB, the spec's maximum request size (as body-parser reads "100mb": 100 × 1024 × 1024 bytes). */
 export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;

@@ -6,7 +6,7 @@
  */
 import { STANDARD_ERRORS } from './catalog.js';
 import { entry, type ErrorObject } from './envelope.js';
-import { MAX_ERROR_MESSAGE_LENGTH } from '../errors/normalize.js';
+import { clip } from './clip.js';
 
 /** A path segment given as an object, as valibot does: `{ key }`. */
 export interface StandardSchemaPathSegment {
@@ -105,10 +105,6 @@ export function fieldOf(prefix: string, path: StandardSchemaIssue['path']): stri
     }
   }
   return field === '' ? undefined : field;
-}
-
-function clip(message: string): string {
-  return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
 }
 
 function messageOf(issue: StandardSchemaIssue, message: IssueMessage | undefined): string {

@@ -3,7 +3,6 @@
  * `traceparent` or a named header) and writing the ones to forward.
  * Plain functions of strings.
  */
-import { randomBytes } from 'node:crypto';
 
 /** A trace id accepted from a named header: 1-128 letters, digits, `.`, `_`, `:`, `-`. */
 export const INCOMING_TRACE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -50,7 +49,22 @@ export function traceIdHex(traceId: string): string | undefined {
 export function formatTraceparent(traceId: string, flags = '01'): string | undefined {
   const hex = traceIdHex(traceId);
   if (hex === undefined) return undefined;
-  let span = randomBytes(8).toString('hex');
-  while (span === ZERO_SPAN) span = randomBytes(8).toString('hex');
+  let span = randomHex(8);
+  while (span === ZERO_SPAN) span = randomHex(8);
   return `00-${hex}-${span}-${flags}`;
+}
+
+function randomHex(bytes: number): string {
+  let hex = '';
+  for (const byte of globalThis.crypto.getRandomValues(new Uint8Array(bytes))) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/**
+ * A new trace id: a random (version 4) UUID from the platform's
+ * `crypto.randomUUID()` (Node ≥ 19, every current browser), the same
+ * function the `uuid` package's v4 calls.
+ */
+export function newTraceId(): string {
+  return globalThis.crypto.randomUUID();
 }

@@ -4,6 +4,7 @@
  * makes both behave like Express 5.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { RejectedWithoutReasonError } from '../core/response-errors.js';
 import { isThenable } from '../core/thenable.js';
 
 /** A route handler that may return a promise. */
@@ -12,14 +13,6 @@ export type AsyncRequestHandler<Req = Request, Res = Response> = (
   res: Res,
   next: NextFunction,
 ) => unknown;
-
-/** The reason given to `next()` for a promise rejected with no value (`next(undefined)` would mean "no error"). */
-export class RejectedWithoutReasonError extends Error {
-  override readonly name = 'RejectedWithoutReasonError';
-  constructor() {
-    super('A route handler rejected with no reason.');
-  }
-}
 
 /**
  * What to hand to `next()` for a thrown or rejected value: a falsy one

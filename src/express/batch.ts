@@ -11,9 +11,10 @@ import {
   type BatchOptions,
   type DefaultEcho,
 } from '../core/batch.js';
-import { reportToStderr } from '../core/report.js';
-import { contextOf, errorReport } from './context.js';
-import { ResponseError, dropLate, forward, writeEnvelope } from './respond.js';
+import { ResponseError } from '../core/response-errors.js';
+import { contextOf } from './context.js';
+import { errorReport, reportToStderr } from './report.js';
+import { dropLate, forward, writeEnvelope } from './write.js';
 
 /**
  * Runs `handler(item, index)` for every item, at most `concurrency` at once,

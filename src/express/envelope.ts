@@ -9,14 +9,18 @@ import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
 import { DEFAULT_CONTENT_TYPES, DEFAULT_MAX_BODY_SIZE, checkBody, compileBodyGuard } from '../core/guards.js';
 import { parseVersions, resolveVersion } from '../core/version.js';
-import type { NormalizedError } from '../errors/normalize.js';
+import type { NormalizedError } from '../core/normalize.js';
 import { inspect } from 'node:util';
 import { durationSince, pathWithoutQuery } from '../core/report.js';
-import { TRACE_ID_HEADER, VERSION_HEADER, enterContext, newContext, newTraceId, type MutableContext } from './context.js';
-import { checkTracingBridges, compileTrustIncoming, useActiveSpan, type TracingOptions } from './tracing.js';
-import { compileDeprecations, type Deprecation } from './versioned.js';
+import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
+import { newTraceId } from '../core/trace-id.js';
+import { enterContext, newContext, type MutableContext } from './context.js';
+import { compileDeprecations, type Deprecation } from './deprecations.js';
+import { checkTracingBridges, compileTrustIncoming } from './incoming-trace.js';
 import { routeMethods, unmatchedAnswer, type RoutedRequest } from './not-found.js';
-import { sendError, writeEnvelopeOrInternal } from './respond.js';
+import { useActiveSpan } from './open-telemetry.js';
+import type { TracingOptions } from './tracing-options.js';
+import { sendError, writeEnvelopeOrInternal } from './write.js';
 
 /** What `onResponse` receives once an answer has been sent. */
 export interface ResponseReport {

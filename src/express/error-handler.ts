@@ -4,12 +4,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorEnvelope, type Envelope } from '../core/envelope.js';
-import { reportToStderr, safeReport, type ErrorReporter } from '../core/report.js';
-import { normalizeError, type NormalizedError } from '../errors/normalize.js';
-import { contextOf, errorReport, type MutableContext } from './context.js';
-import { recordSpanException } from './tracing.js';
+import { normalizeError, type NormalizedError } from '../core/normalize.js';
+import type { ErrorReporter } from '../core/report.js';
+import { contextOf, type MutableContext } from './context.js';
 import { unmatchedAnswer, type RoutedRequest } from './not-found.js';
-import { writeEnvelopeOrInternal } from './respond.js';
+import { recordSpanException } from './open-telemetry.js';
+import { errorReport, reportToStderr, safeReport } from './report.js';
+import { writeEnvelopeOrInternal } from './write.js';
 
 /** Options of `errorHandler()`. */
 export interface ErrorHandlerOptions {

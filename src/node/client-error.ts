@@ -9,9 +9,11 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, errorEnvelope } from '../core/envelope.js';
-import { safeReport, type ErrorReporter } from '../core/report.js';
+import type { ErrorReporter } from '../core/report.js';
+import { safeReport } from '../express/report.js';
 import { IMPLICIT_VERSION } from '../core/version.js';
-import { TRACE_ID_HEADER, VERSION_HEADER, newTraceId } from '../express/context.js';
+import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
+import { newTraceId } from '../core/trace-id.js';
 
 /** Options of `clientErrorHandler()`. */
 export interface ClientErrorHandlerOptions {

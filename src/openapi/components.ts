@@ -2,16 +2,10 @@
  * What an OpenAPI 3.1 document needs under `components` to describe the
  * envelope: the envelope schemas and the headers every answer carries.
  */
+import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 import { ANY_DATA, SHARED_DEFINITIONS, anyRequest, batchShape, errorShape, sharedDefinition, successShape } from './shapes.js';
 import type { JsonSchemaObject, OpenApiHeader } from './types.js';
 
-// The same names as TRACE_ID_HEADER and VERSION_HEADER of express/context.ts, not imported from
-// there: that module loads AsyncLocalStorage and uuid, which describing an API does not need.
-// test/openapi/openapi.test.ts keeps the two in step.
-/** The response header of the trace id. */
-export const TRACE_ID_HEADER = 'X-Trace-Id';
-/** The request and response header of the API version. */
-export const VERSION_HEADER = 'X-API-Version';
 
 /** The names `envelopeComponents()` gives under `components.schemas`. */
 export const ENVELOPE_SCHEMA_NAMES = [

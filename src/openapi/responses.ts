@@ -5,7 +5,8 @@
  */
 import { ERROR_STATUSES, STANDARD_ERRORS, isErrorHttpStatus, type ErrorHttpStatus } from '../core/catalog.js';
 import { IMPLICIT_VERSION } from '../core/version.js';
-import { TRACE_ID_HEADER, VERSION_HEADER, headerRef, schemaRef } from './components.js';
+import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
+import { headerRef, schemaRef } from './components.js';
 import { batchEnvelopeFor, successEnvelopeFor } from './envelope-for.js';
 import type { JsonSchema, JsonSchemaObject, OpenApiExample, OpenApiResponse, OpenApiResponses } from './types.js';
 

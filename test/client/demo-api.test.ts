@@ -4,9 +4,10 @@
  */
 import express from 'express';
 import { SteadyWindowStore } from '../support/steady-store.js';
-import { maintenanceSwitch, type ErrorReporter } from '../../src/index.js';
-import { createApp, type DemoOptions } from '../../src/demo/app.js';
-import { createClient, isEnvelopeError, EnvelopeError, type ClientOptions } from '../../src/client/index.js';
+import { type ErrorReporter } from 'kompliant-envelope';
+import { maintenanceSwitch } from 'kompliant-envelope/maintenance';
+import { createApp, type DemoOptions } from '../../examples/accounts/app.js';
+import { createClient, isEnvelopeError, EnvelopeError, type ClientOptions } from 'kompliant-envelope/client';
 import { listen, recordingFetch, recordingSleep, rejectionOf, type Running } from './support.js';
 
 interface Account {

@@ -3,7 +3,7 @@
  * needs: Retry-After in both forms, gateway pages, broken bodies, closed ports.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createClient, type ClientOptions, type EnvelopeError } from '../../src/client/index.js';
+import { createClient, type ClientOptions, type EnvelopeError } from 'kompliant-envelope/client';
 import { listen, recordingSleep, rejectionOf, type Running } from './support.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, call: number) => void;

@@ -2,7 +2,7 @@
  * `createClient()` checks its options once, when the client is made, with
  * a TypeError for a wrong type and a RangeError for a value out of range.
  */
-import { createClient, DEFAULT_RETRY, type ClientOptions } from '../../src/client/index.js';
+import { createClient, DEFAULT_RETRY, type ClientOptions } from 'kompliant-envelope/client';
 
 const BASE = 'http://127.0.0.1:1';
 

@@ -24,11 +24,24 @@ function reachable(entry: string): Map<string, string[]> {
 }
 
 describe('client portability', () => {
-  it('reaches only its own files and src/core/envelope.ts (+ bound.ts), with no package or Node import', () => {
+  it('reaches only its own files and the framework-free core, with no package or Node import', () => {
     const modules = reachable(join(SRC, 'client/index.ts'));
     const external = [...modules.values()].flat().filter((specifier) => !specifier.startsWith('.'));
     expect(external).toEqual([]);
     const files = [...modules.keys()].map((file) => file.slice(SRC.length + 1)).sort();
-    expect(files.filter((file) => !file.startsWith('client/'))).toEqual(['core/bound.ts', 'core/envelope.ts']);
+    expect(files.filter((file) => !file.startsWith('client/'))).toEqual([
+      'core/bound.ts',
+      'core/clip.ts',
+      'core/envelope.ts',
+      'core/headers.ts',
+      'core/signature.ts',
+    ]);
+  });
+
+  it('kompliant-envelope/core reaches only core files, with no package or Node import', () => {
+    const modules = reachable(join(SRC, 'core/index.ts'));
+    expect([...modules.values()].flat().filter((specifier) => !specifier.startsWith('.'))).toEqual([]);
+    const files = [...modules.keys()].map((file) => file.slice(SRC.length + 1));
+    expect(files.filter((file) => !file.startsWith('core/'))).toEqual([]);
   });
 });

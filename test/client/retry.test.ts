@@ -1,5 +1,5 @@
 /** The retry arithmetic: Retry-After in both forms, full-jitter backoff, and which methods are retried. */
-import { parseRetryAfter, IDEMPOTENT_METHODS } from '../../src/client/index.js';
+import { parseRetryAfter, IDEMPOTENT_METHODS } from 'kompliant-envelope/client';
 import { backoffDelay, mayRetryMethod, retryAfterFromErrors, retryDelay } from '../../src/client/retry.js';
 
 const NOW = Date.UTC(2030, 0, 1, 0, 0, 0);

@@ -5,7 +5,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FetchFunction, SleepFunction } from '../../src/client/index.js';
+import type { FetchFunction, SleepFunction } from 'kompliant-envelope/client';
 
 /** A listening server and its base URL. */
 export interface Running {

@@ -10,7 +10,7 @@ import {
   type BatchOutcome,
   type EnvelopeClient,
   type EnvelopeResponse,
-} from '../../src/client/index.js';
+} from 'kompliant-envelope/client';
 
 interface Account {
   id: string;

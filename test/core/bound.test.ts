@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ApiError } from '../../src/index.js';
+import { ApiError } from 'kompliant-envelope';
 import { MAX_EXTRA_DEPTH, MAX_EXTRA_ITEMS, MAX_EXTRA_KEY, MAX_EXTRA_STRING, MAX_EXTRA_VALUES, boundExtra } from '../../src/core/bound.js';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ApiError, asyncHandler, ok } from '../../src/index.js';
+import { ApiError, asyncHandler, ok } from 'kompliant-envelope';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
 describe.each(EXPRESS_VERSIONS)('asyncHandler() on %s', (_name, express) => {

@@ -1,6 +1,6 @@
 import createError from 'http-errors';
 import request from 'supertest';
-import { ApiError, batch, warn } from '../../src/index.js';
+import { ApiError, batch, warn } from 'kompliant-envelope';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
 const INTERNAL = {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { envelope, ok, requestContext, warn } from '../../src/index.js';
+import { envelope, ok, requestContext, warn } from 'kompliant-envelope';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp, metaFor } from '../support/apps.js';
 
 const VERSIONS = ['2024-01-01', '2025-06-01'];

@@ -2,16 +2,8 @@ import { once } from 'node:events';
 import cors from 'cors';
 import createError from 'http-errors';
 import request from 'supertest';
-import {
-  ApiError,
-  RejectedWithoutReasonError,
-  asyncHandler,
-  envelope,
-  errorHandler,
-  ok,
-  warn,
-  type ErrorReport,
-} from '../../src/index.js';
+import { ApiError, asyncHandler, envelope, errorHandler, ok, warn, type ErrorReport } from 'kompliant-envelope';
+import { RejectedWithoutReasonError } from 'kompliant-envelope/core';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp, metaFor } from '../support/apps.js';
 
 const INTERNAL = {

@@ -10,7 +10,8 @@ import createError from 'http-errors';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';
 import request from 'supertest';
-import { asyncHandler, envelope, errorHandler, ok, requestContext, traceHeaders, type ResponseReport } from '../../src/index.js';
+import { asyncHandler, envelope, errorHandler, ok, requestContext, type ResponseReport } from 'kompliant-envelope';
+import { traceHeaders } from 'kompliant-envelope/tracing';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp, metaFor } from '../support/apps.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { fail, ok, warn, type ErrorReport } from '../../src/index.js';
+import { fail, ok, warn, type ErrorReport } from 'kompliant-envelope';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
 const INTERNAL = {

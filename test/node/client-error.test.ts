@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { clientErrorHandler, ok, type ErrorReport } from '../../src/index.js';
+import { ok, type ErrorReport } from 'kompliant-envelope';
+import { clientErrorHandler } from 'kompliant-envelope/node';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp } from '../support/apps.js';
 
 function send(port: number, payload: string): Promise<string> {

@@ -9,7 +9,7 @@ import {
   openApiBatchResponses,
   openApiResponses,
   successEnvelopeFor,
-} from '../../src/openapi/index.js';
+} from 'kompliant-envelope/openapi';
 
 export const Account = {
   type: 'object',

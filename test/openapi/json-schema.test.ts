@@ -15,7 +15,7 @@ import {
   metaSchema,
   successEnvelopeSchema,
   warningObjectSchema,
-} from '../../src/openapi/index.js';
+} from 'kompliant-envelope/openapi';
 import { bareAjv, envelopeAjv, errorsOf, validatorOf } from './support.js';
 
 const META = { status: 'SUCCESS', trace_id: '0b9e8f2c-3c1d-4e5f-8a7b-6c5d4e3f2a1b', version: '1' };

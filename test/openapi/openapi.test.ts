@@ -16,8 +16,8 @@ import {
   openApiResponses,
   successEnvelopeFor,
   type OpenApiResponse,
-} from '../../src/openapi/index.js';
-import { ERROR_STATUSES, STANDARD_ERRORS, TRACE_ID_HEADER, VERSION_HEADER } from '../../src/index.js';
+} from 'kompliant-envelope/openapi';
+import { ERROR_STATUSES, STANDARD_ERRORS, TRACE_ID_HEADER, VERSION_HEADER } from 'kompliant-envelope/core';
 import { ACCOUNT_REF, Account, BatchEcho, NewAccount, OK_SCHEMA, accountsDocument } from './accounts-document.js';
 import { bareAjv, envelopeAjv, errorsOf, schemaInDocument, validateOpenApi, validatorOf } from './support.js';
 

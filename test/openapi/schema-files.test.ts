@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENVELOPE_JSON_SCHEMAS } from '../../src/openapi/index.js';
+import { ENVELOPE_JSON_SCHEMAS } from 'kompliant-envelope/openapi';
 import { REGENERATE_COMMAND, SCHEMA_DIR, expectedSchemaFiles } from './schema-files.js';
 
 describe('docs/schemas', () => {

@@ -4,7 +4,7 @@
  * drift test and the script that writes the files.
  */
 import { join } from 'node:path';
-import { ENVELOPE_JSON_SCHEMAS, SCHEMA_BASE_URI } from '../../src/openapi/index.js';
+import { ENVELOPE_JSON_SCHEMAS, SCHEMA_BASE_URI } from 'kompliant-envelope/openapi';
 
 /** docs/schemas/ of this repository. */
 export const SCHEMA_DIR = join(__dirname, '..', '..', 'docs', 'schemas');

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { ENVELOPE_JSON_SCHEMAS, SCHEMA_BASE_URI } from '../../src/openapi/index.js';
+import { ENVELOPE_JSON_SCHEMAS, SCHEMA_BASE_URI } from 'kompliant-envelope/openapi';
 
 /** A strict Ajv 2020-12 with ajv-formats, no schema added. */
 export function bareAjv(): Ajv2020 {

@@ -9,7 +9,8 @@ import type { Server } from 'node:http';
 import fc from 'fast-check';
 import request from 'supertest';
 import { MAX_EXTRA_DEPTH, MAX_EXTRA_ITEMS, MAX_EXTRA_STRING, MAX_EXTRA_VALUES } from '../../src/core/bound.js';
-import { ApiError, STANDARD_ERRORS, asyncHandler, fail, ok, warn } from '../../src/index.js';
+import { ApiError, asyncHandler, fail, ok, warn } from 'kompliant-envelope';
+import { STANDARD_ERRORS } from 'kompliant-envelope/core';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp } from '../support/apps.js';
 import { close, listen } from './servers.js';
 

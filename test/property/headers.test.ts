@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import fc from 'fast-check';
 import request from 'supertest';
-import { ok } from '../../src/index.js';
+import { ok } from 'kompliant-envelope';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp } from '../support/apps.js';
 import { headerChar, headerValue, longHeaderValue, mixedCase, ows, receivedValue } from './arbitraries.js';
 import { PRINTABLE_HEADER_VALUE, TRANSPORT_HEADERS, close, listen } from './servers.js';

@@ -9,15 +9,8 @@ import { STATUS_CODES } from 'node:http';
 import fc from 'fast-check';
 import createError from 'http-errors';
 import request from 'supertest';
-import {
-  ALLOWED_ERROR_HEADERS,
-  ApiError,
-  ERROR_STATUSES,
-  MAX_ERROR_MESSAGE_LENGTH,
-  asyncHandler,
-  isApiError,
-  normalizeError,
-} from '../../src/index.js';
+import { ApiError, asyncHandler, isApiError } from 'kompliant-envelope';
+import { ALLOWED_ERROR_HEADERS, ERROR_STATUSES, MAX_ERROR_MESSAGE_LENGTH, normalizeError } from 'kompliant-envelope/core';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp } from '../support/apps.js';
 import { MESSAGE_MARK, SECRET, headerValue, mixedCase } from './arbitraries.js';
 import { PRINTABLE_HEADER_VALUE, TRANSPORT_HEADERS, close, listen } from './servers.js';

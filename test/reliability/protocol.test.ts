@@ -9,7 +9,8 @@ import http, { type Server } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { batch, clientErrorHandler, ok, type ResponseReport } from '../../src/index.js';
+import { batch, ok, type ResponseReport } from 'kompliant-envelope';
+import { clientErrorHandler } from 'kompliant-envelope/node';
 import { EXPRESS_VERSIONS, UUID_V4, buildApp, type Reported } from '../support/apps.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
 import express5 from 'express';
 import express4 from 'express4';
 import type { Express } from 'express';
-import { envelope, errorHandler, type EnvelopeOptions, type ErrorReport } from '../../src/index.js';
+import { envelope, errorHandler, type EnvelopeOptions, type ErrorReport } from 'kompliant-envelope';
 
 /** The Express majors every HTTP test runs on: `describe.each(EXPRESS_VERSIONS)`. */
 export const EXPRESS_VERSIONS = [

@@ -4,8 +4,8 @@
  * bounded probes, and options checked before anything starts.
  */
 import type { Express } from 'express';
-import { fail, ok } from '../../src/index.js';
-import { checkConformance } from '../../src/testing/index.js';
+import { fail, ok } from 'kompliant-envelope';
+import { checkConformance } from 'kompliant-envelope/testing';
 import { EXPRESS_VERSIONS, buildApp, type ExpressFactory } from '../support/apps.js';
 
 const SECRET = 'connect ECONNREFUSED 10.0.0.7:5432 (orders_rw)';

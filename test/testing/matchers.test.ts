@@ -4,8 +4,8 @@
  * with a message that says what is wrong, and works under `.not`.
  */
 import request, { type Response } from 'supertest';
-import { ApiError, asyncHandler, batch, fail, ok } from '../../src/index.js';
-import { envelopeMatchers } from '../../src/testing/index.js';
+import { ApiError, asyncHandler, batch, fail, ok } from 'kompliant-envelope';
+import { envelopeMatchers } from 'kompliant-envelope/testing';
 import { EXPRESS_VERSIONS, buildApp, type ExpressFactory } from '../support/apps.js';
 
 expect.extend(envelopeMatchers);

@@ -7,14 +7,14 @@
 import { expect as globalsExpect } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
-import { ok } from '../../src/index.js';
+import { ok } from 'kompliant-envelope';
 import {
   checkConformance,
   envelopeMatchers,
   type ConformanceOptions,
   type EnvelopeMatcherFunctions,
   type EnvelopeMatchers,
-} from '../../src/testing/index.js';
+} from 'kompliant-envelope/testing';
 import { buildApp } from '../support/apps.js';
 
 // Both the global `expect` (@types/jest) and @jest/globals' accept the matchers object.

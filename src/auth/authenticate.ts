@@ -1,0 +1,179 @@
+/**
+ * `authenticate()` and `authorize()`: the spec's 401 and 403.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request } from 'express';
+import { STANDARD_ERRORS } from '../core/catalog.js';
+import { entry, type ErrorObject } from '../core/envelope.js';
+import { clientApiError } from '../core/api-error.js';
+import { normalizeError, type NormalizedError } from '../core/normalize.js';
+import { errorForNext } from '../express/async-handler.js';
+import { isThenable } from '../core/thenable.js';
+import { sendError } from '../express/write.js';
+
+type Next = (error?: unknown) => void;
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+
+/** Options of `authenticate()`. */
+export interface AuthenticateOptions<Principal> {
+  /**
+   * Headers every request must carry, e.g. `['X-API-Key']` or
+   * `['Authorization']`; each missing one is a 401 `MISSING_CREDENTIALS`
+   * naming it. @default [] (only `verify` decides)
+   */
+  readonly headers?: readonly string[];
+  /**
+   * Checks the credentials and returns who the caller is (any truthy value);
+   * a falsy value is a 401 `AUTHENTICATION_FAILED`. May be async. A thrown
+   * `ApiError`, http-errors error or upstream timeout is answered as
+   * `normalizeError` maps it; anything else thrown is a 401
+   * `AUTHENTICATION_FAILED` whose cause reaches `onError`.
+   */
+  readonly verify: (req: Request) => Principal | false | null | undefined | Promise<Principal | false | null | undefined>;
+  /**
+   * The `WWW-Authenticate` challenge sent with every 401.
+   * @default 'Bearer' when `headers` lists Authorization, else `ApiKey header="<first header>"`, else none
+   */
+  readonly challenge?: string;
+  /** The 401 message when `verify` refuses. @default 'The credentials are not valid.' */
+  readonly message?: string;
+}
+
+const principalKey: unique symbol = Symbol('kompliant-envelope.principal');
+type WithPrincipal = IncomingMessage & { [principalKey]?: unknown };
+
+/**
+ * Who `authenticate()` found the caller to be (what `verify` returned), or
+ * `undefined` before or without it.
+ *
+ * @example
+ * ```ts
+ * const user = principalOf<User>(req);
+ * ```
+ */
+export function principalOf<Principal = unknown>(req: IncomingMessage): Principal | undefined {
+  return (req as WithPrincipal)[principalKey] as Principal | undefined;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const SAFE_CHALLENGE = /^[\t\x20-\x7e]{1,512}$/;
+
+/**
+ * Requires credentials: missing headers → 401 `MISSING_CREDENTIALS` (one
+ * error per header, with `header`); `verify` refusing → 401
+ * `AUTHENTICATION_FAILED`; both with `WWW-Authenticate`. What `verify`
+ * returns is the principal, read with `principalOf(req)`.
+ *
+ * @example
+ * ```ts
+ * app.use('/api', authenticate({ headers: ['X-API-Key'], verify: (req) => keys.find(req.headers['x-api-key']) }));
+ * ```
+ */
+export function authenticate<Principal>(options: AuthenticateOptions<Principal>): Middleware {
+  if (options === null || typeof options !== 'object' || typeof options.verify !== 'function') {
+    throw new TypeError('authenticate() needs an options object with a `verify` function.');
+  }
+  const { headers = [], verify, message = 'The credentials are not valid.' } = options;
+  if (!Array.isArray(headers) || !headers.every((h) => typeof h === 'string' && HEADER_NAME.test(h))) {
+    throw new TypeError('The `headers` option of authenticate() must be an array of header names such as "X-API-Key".');
+  }
+  const challenge =
+    options.challenge ??
+    (headers.some((h) => h.toLowerCase() === 'authorization') ? 'Bearer' : headers[0] === undefined ? undefined : `ApiKey header="${headers[0]}"`);
+  if (challenge !== undefined && (typeof challenge !== 'string' || !SAFE_CHALLENGE.test(challenge))) {
+    throw new TypeError('The `challenge` option of authenticate() must be printable ASCII, 1-512 characters.');
+  }
+  if (typeof message !== 'string' || message === '') throw new TypeError('The `message` option of authenticate() must be a non-empty string.');
+
+  const challengeHeaders = challenge === undefined ? undefined : Object.freeze({ 'WWW-Authenticate': challenge });
+  const lowerNames = headers.map((h) => h.toLowerCase());
+  const missingAnswers = headers.map((name) => entry('MISSING_CREDENTIALS', `The ${name} header is required.`, { header: name }));
+  const refused: NormalizedError = Object.freeze({
+    status: STANDARD_ERRORS.AUTHENTICATION_FAILED.status,
+    errors: Object.freeze([entry('AUTHENTICATION_FAILED', message)]),
+    headers: challengeHeaders,
+  });
+
+  const accept = (req: IncomingMessage, res: ServerResponse, next: Next, principal: unknown) => {
+    if (!principal) return sendError(res, refused);
+    (req as WithPrincipal)[principalKey] = principal;
+    next();
+  };
+  // An error that already says what it is (an ApiError, an http-error, an
+  // upstream timeout → 504) is answered as such; any other failure of
+  // `verify` is a failed authentication, its cause kept for onError.
+  const reject = (next: Next, error: unknown) => {
+    if (error && normalizeError(error).status !== 500) return next(error);
+    next(clientApiError(401, 'AUTHENTICATION_FAILED', message, undefined, { cause: error, ...(challengeHeaders ? { headers: challengeHeaders } : {}) }));
+  };
+
+  return (req, res, next) => {
+    let missing: ErrorObject[] | undefined;
+    for (let i = 0; i < lowerNames.length; i++) {
+      const value = req.headers[lowerNames[i] as string];
+      if (value === undefined || value === '') (missing ??= []).push(missingAnswers[i] as ErrorObject);
+    }
+    if (missing !== undefined) {
+      return sendError(res, { status: 401, errors: missing, headers: challengeHeaders });
+    }
+    let result: ReturnType<typeof verify>;
+    try {
+      result = verify(req as Request);
+    } catch (error) {
+      return reject(next, error);
+    }
+    if (isThenable(result)) {
+      result.then((principal) => accept(req, res, next, principal), (error: unknown) => reject(next, error));
+    } else {
+      accept(req, res, next, result);
+    }
+  };
+}
+
+/** Options of `authorize()`. */
+export interface AuthorizeOptions {
+  /** The 403 message. @default STANDARD_ERRORS.NOT_AUTHORIZED.message */
+  readonly message?: string;
+  /** Extra fields of the 403 error, e.g. `{ required_role: 'admin' }`. @default none */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Requires permission: `check(req, principal)` returning false (or a
+ * promise of false) → 403 `NOT_AUTHORIZED`. Errors it throws go to the error
+ * handler. Mount it after `authenticate()`.
+ *
+ * @example
+ * ```ts
+ * app.delete('/orders/:id', authorize((req, user: User) => user.roles.includes('admin')), deleteOrder);
+ * ```
+ */
+export function authorize<Principal = unknown>(
+  check: (req: Request, principal: Principal | undefined) => boolean | Promise<boolean>,
+  options: AuthorizeOptions = {},
+): Middleware {
+  if (typeof check !== 'function') throw new TypeError('authorize() needs a check function.');
+  const { message = STANDARD_ERRORS.NOT_AUTHORIZED.message, extra } = options;
+  if (typeof message !== 'string' || message === '') throw new TypeError('The `message` option of authorize() must be a non-empty string.');
+  const forbidden: NormalizedError = Object.freeze({
+    status: STANDARD_ERRORS.NOT_AUTHORIZED.status,
+    errors: Object.freeze([entry('NOT_AUTHORIZED', message, extra)]),
+    headers: undefined,
+  });
+  const decide = (res: ServerResponse, next: Next, allowed: unknown) => (allowed === true ? next() : sendError(res, forbidden));
+
+  return (req, res, next) => {
+    let allowed: boolean | Promise<boolean>;
+    try {
+      allowed = check(req as Request, principalOf<Principal>(req));
+    } catch (error) {
+      return next(errorForNext(error));
+    }
+    if (isThenable(allowed)) {
+      // A rejection without a reason must not read as next() — "allowed".
+      allowed.then((value) => decide(res, next, value), (error: unknown) => next(errorForNext(error)));
+    } else {
+      decide(res, next, allowed);
+    }
+  };
+}

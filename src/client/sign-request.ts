@@ -1,0 +1,46 @@
+/**
+ * `signRequest()`: the headers of an HMAC-signed request, for an API that
+ * checks them with `hmacVerifier()` (`kompliant-envelope/auth`). Web Crypto
+ * only, so it runs in browsers, workers and Node alike.
+ */
+import { parseHmacOptions, signedTextPrefix, type HmacOptions } from '../core/signature.js';
+
+const ALGORITHMS = { sha256: 'SHA-256', sha512: 'SHA-512' } as const;
+
+/**
+ * The headers a client sends for `hmacVerifier()`: the key id, the Unix
+ * timestamp and the hex HMAC of `timestamp \n METHOD \n path?query \n body`.
+ * Sign exactly the bytes you send.
+ *
+ * @example
+ * ```ts
+ * const body = JSON.stringify({ order: 42 });
+ * const headers = await signRequest({ secrets: { k1: secret } }, 'k1', 'POST', '/webhooks/orders', body);
+ * await fetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body });
+ * ```
+ */
+export async function signRequest(
+  options: HmacOptions,
+  keyId: string,
+  method: string,
+  pathWithQuery: string,
+  body: string | Uint8Array = '',
+  now: number = Date.now(),
+): Promise<Record<string, string>> {
+  const config = parseHmacOptions(options);
+  const secret = config.secrets.get(keyId);
+  if (secret === undefined) throw new TypeError(`No secret for the key id ${JSON.stringify(keyId)}.`);
+  const timestamp = String(Math.floor(now / 1000));
+  const encoder = new TextEncoder();
+  const prefix = encoder.encode(signedTextPrefix(timestamp, method, pathWithQuery));
+  const bytes = typeof body === 'string' ? encoder.encode(body) : body;
+  const message = new Uint8Array(prefix.length + bytes.length);
+  message.set(prefix, 0);
+  message.set(bytes, prefix.length);
+  const subtle = globalThis.crypto.subtle;
+  const key = await subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: ALGORITHMS[config.algorithm] }, false, ['sign']);
+  const signature = new Uint8Array(await subtle.sign('HMAC', key, message));
+  let hex = '';
+  for (const byte of signature) hex += byte.toString(16).padStart(2, '0');
+  return { [config.keyIdHeader]: keyId, [config.timestampHeader]: timestamp, [config.signatureHeader]: hex };
+}

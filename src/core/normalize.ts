@@ -1,0 +1,225 @@
+import { STANDARD_ERRORS, isErrorHttpStatus, type ErrorHttpStatus, type StandardErrorCode } from './catalog.js';
+import { entry, type ErrorObject } from './envelope.js';
+import { ApiError, isApiError } from './api-error.js';
+import { clip } from './clip.js';
+import { reasonPhrase } from './reason-phrases.js';
+
+/** What any thrown value becomes: the status, the `errors` array and the response headers to send. */
+export interface NormalizedError {
+  readonly status: ErrorHttpStatus;
+  readonly errors: readonly ErrorObject[];
+  /** Allowlisted response headers carried by the error (e.g. `Retry-After`), or `undefined`. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+}
+
+/** Response headers an error may set; anything else it carries is dropped. */
+export const ALLOWED_ERROR_HEADERS: ReadonlySet<string> = new Set([
+  'retry-after',
+  'www-authenticate',
+  'allow',
+  'ratelimit',
+  'ratelimit-policy',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+]);
+
+const MAX_HEADER_NAMES = 32;
+// Printable ASCII and tab only: Node's setHeader throws on CR, LF and other controls.
+const SAFE_HEADER_VALUE = /^[\t\x20-\x7e]{0,1024}$/;
+
+function fromCatalog(code: StandardErrorCode, message?: string, extra?: Record<string, unknown>): NormalizedError {
+  const definition = STANDARD_ERRORS[code];
+  return Object.freeze({
+    status: definition.status,
+    errors: Object.freeze([entry(code, message ?? definition.message, extra)]),
+    headers: undefined,
+  });
+}
+
+const INTERNAL = fromCatalog('INTERNAL_ERROR');
+const MALFORMED_PATH = fromCatalog('BAD_REQUEST', 'The request path contains a malformed percent-encoding.');
+const UPSTREAM_TIMEOUT = fromCatalog('GATEWAY_TIMEOUT');
+const UNDECOMPRESSABLE = fromCatalog('BAD_REQUEST', 'The request body could not be decompressed.');
+const ZLIB_CODE = /^(Z_|ERR__ERROR_)/;
+const BEARER = Object.freeze({ 'WWW-Authenticate': 'Bearer' });
+const JWT_MISSING: NormalizedError = Object.freeze({ ...fromCatalog('MISSING_CREDENTIALS', 'A bearer token is required in the Authorization header.'), headers: BEARER });
+const JWT_INVALID: NormalizedError = Object.freeze({
+  ...fromCatalog('AUTHENTICATION_FAILED', 'The bearer token is not valid.'),
+  headers: Object.freeze({ 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
+});
+
+/**
+ * body-parser (and raw-body) mark their errors with a `type`; these are mapped
+ * by type rather than by status so the code says what happened. Types not
+ * listed (`stream.encoding.set`, `stream.not.readable`) fall through to their
+ * `status` (500).
+ */
+const BODY_PARSER_TYPES: Readonly<Record<string, NormalizedError>> = {
+  'entity.parse.failed': fromCatalog('MALFORMED_JSON'),
+  'entity.too.large': fromCatalog('REQUEST_TOO_LARGE', 'The request body is larger than this endpoint accepts.'),
+  'parameters.too.many': fromCatalog('REQUEST_TOO_LARGE', 'The request has too many parameters.'),
+  'charset.unsupported': fromCatalog('UNSUPPORTED_MEDIA_TYPE', 'The request charset is not supported.'),
+  'encoding.unsupported': fromCatalog('UNSUPPORTED_MEDIA_TYPE', 'The request Content-Encoding is not supported.'),
+  // A `verify` callback's own message is internal (an ApiError thrown there is kept as it is).
+  'entity.verify.failed': fromCatalog('NOT_AUTHORIZED', 'The request body could not be verified.'),
+  'request.aborted': fromCatalog('BAD_REQUEST', 'The request was aborted before its body was complete.'),
+  'request.size.invalid': fromCatalog('BAD_REQUEST', 'The request body does not match its Content-Length.'),
+};
+
+/** The standard code for an incoming 4xx/5xx status; statuses the spec does not use fold into 400 or 500. */
+function codeForStatus(status: number): StandardErrorCode {
+  switch (status) {
+    case 400: return 'BAD_REQUEST';
+    case 401: return 'AUTHENTICATION_FAILED';
+    case 403: return 'NOT_AUTHORIZED';
+    case 404: return 'NOT_FOUND';
+    case 405: return 'METHOD_NOT_ALLOWED';
+    case 413: return 'REQUEST_TOO_LARGE';
+    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
+    case 422: return 'VALIDATION_ERROR';
+    case 429: return 'TOO_MANY_REQUESTS';
+    case 503: return 'SERVICE_UNAVAILABLE';
+    case 504: return 'GATEWAY_TIMEOUT';
+    default: return status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR';
+  }
+}
+
+/**
+ * Codes of upstream calls that timed out: Node (`ETIMEDOUT`), the request
+ * library (`ESOCKETTIMEDOUT`), undici and so `fetch` (`UND_ERR_*_TIMEOUT`).
+ */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const MAX_CAUSE_DEPTH = 4;
+
+/**
+ * True for an upstream call that timed out, or an error caused by one:
+ * `AbortSignal.timeout()`'s `TimeoutError`, the codes above, and axios's
+ * `ECONNABORTED` with a timeout message. `fetch` wraps undici's error in a
+ * `TypeError` whose `cause` is it, hence the walk down `cause`.
+ */
+function isTimeout(error: Record<string, unknown>, depth = 0): boolean {
+  const code = error['code'];
+  if (error['name'] === 'TimeoutError') return true;
+  if (typeof code === 'string') {
+    if (TIMEOUT_CODES.has(code)) return true;
+    if (code === 'ECONNABORTED' && typeof error['message'] === 'string' && error['message'].includes('timeout')) return true;
+  }
+  const cause = error['cause'];
+  return depth < MAX_CAUSE_DEPTH && cause !== null && typeof cause === 'object' && isTimeout(cause as Record<string, unknown>, depth + 1);
+}
+
+/** `status`, else `statusCode`, when it is an integer error status; `undefined` otherwise. */
+function readStatus(error: Record<string, unknown>): number | undefined {
+  const status = typeof error['status'] === 'number' ? error['status'] : error['statusCode'];
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599
+    ? status
+    : undefined;
+}
+
+/** Keeps the allowlisted headers whose values are safe to send. */
+export function pickHeaders(headers: unknown): Record<string, string> | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  let picked: Record<string, string> | undefined;
+  const names = Object.keys(headers);
+  for (let i = 0; i < names.length && i < MAX_HEADER_NAMES; i++) {
+    const name = names[i] as string;
+    if (!ALLOWED_ERROR_HEADERS.has(name.toLowerCase())) continue;
+    const raw: unknown = (headers as Record<string, unknown>)[name];
+    const value = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
+    if (typeof value !== 'string' || !SAFE_HEADER_VALUE.test(value)) continue;
+    (picked ??= {})[name] = value;
+  }
+  return picked;
+}
+
+function fromApiError(error: ApiError): NormalizedError {
+  // `status` is readonly for TypeScript only: a status changed after construction is not trusted.
+  if (!isErrorHttpStatus(error.status)) return INTERNAL;
+  // An ApiError from another copy of the library is checked again field by field.
+  const errors: readonly ErrorObject[] =
+    error instanceof ApiError
+      ? error.errors
+      : (error as { errors: readonly ErrorObject[] }).errors
+          .filter((e) => e !== null && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string')
+          .map(({ code, message, ...extra }) => entry(code, clip(message), extra));
+  if (errors.length === 0) return INTERNAL;
+  return { status: error.status, errors, headers: pickHeaders(error.headers) };
+}
+
+function classify(error: unknown): NormalizedError {
+  if (error === null || typeof error !== 'object') return INTERNAL;
+  if (isApiError(error)) return fromApiError(error);
+  const record = error as Record<string, unknown>;
+  const type = record['type'];
+  if (typeof type === 'string' && Object.hasOwn(BODY_PARSER_TYPES, type)) {
+    return BODY_PARSER_TYPES[type] as NormalizedError;
+  }
+  const incoming = readStatus(record);
+  if (incoming === undefined) return isTimeout(record) ? UPSTREAM_TIMEOUT : INTERNAL;
+  // express-jwt's UnauthorizedError (code `credentials_required` when no token
+  // was sent) carries internal wording ("jwt malformed"): answered by code.
+  // http-errors' 401 is also named UnauthorizedError, but has no `inner`.
+  if (incoming === 401 && record['name'] === 'UnauthorizedError' && typeof record['code'] === 'string' && 'inner' in record) {
+    return record['code'] === 'credentials_required' ? JWT_MISSING : JWT_INVALID;
+  }
+  // Express 4 and 5 both raise a 400 URIError for a malformed %-escape in a
+  // path parameter, but only Express 4 exposes its message (which echoes the path).
+  if (incoming === 400 && error instanceof URIError) return MALFORMED_PATH;
+  // body-parser wraps a zlib failure (gzip, deflate, and brotli on Express 5) as a 400 that
+  // exposes zlib's own words ("incorrect header check"); one fixed message on both majors.
+  if (incoming === 400 && typeof record['errno'] === 'number' && typeof record['code'] === 'string' && ZLIB_CODE.test(record['code'])) {
+    return UNDECOMPRESSABLE;
+  }
+  const code = codeForStatus(incoming);
+  const definition = STANDARD_ERRORS[code];
+  const message = record['message'];
+  // http-errors' contract: a message is for the client only when `expose` is true,
+  // which it never is for 5xx; a 5xx never carries the thrown message. The bare
+  // reason phrase http-errors uses when given no message ("Not Found") says
+  // less than the catalog's message, so the catalog's is used instead.
+  const exposed =
+    definition.status < 500 &&
+    record['expose'] === true &&
+    typeof message === 'string' &&
+    message !== '' &&
+    message !== reasonPhrase(incoming)
+      ? clip(message)
+      : definition.message;
+  return { status: definition.status, errors: [entry(code, exposed)], headers: pickHeaders(record['headers']) };
+}
+
+/**
+ * Turns any thrown value into the answer the client gets. The one mapping
+ * used by the error handler, `batch()` and every guard.
+ *
+ * - `ApiError`: its status, errors and allowlisted headers.
+ * - body-parser errors: by `type` (see the README's error-mapping table).
+ * - http-errors and anything with an integer `status`/`statusCode` in 400–599:
+ *   mapped onto the spec's statuses; a 4xx message only when `expose === true`.
+ * - express-jwt's `UnauthorizedError`: 401 `MISSING_CREDENTIALS` (with
+ *   `WWW-Authenticate: Bearer`) or `AUTHENTICATION_FAILED` (with
+ *   `Bearer error="invalid_token"`).
+ * - an upstream call that timed out (`AbortSignal.timeout`, `ETIMEDOUT`,
+ *   undici and axios timeouts, also as a `cause`): 504 `GATEWAY_TIMEOUT`.
+ * - anything else (strings, `null`, numbers, a `status` of 200, "400", 999 or
+ *   NaN, an object whose getters throw): 500 `INTERNAL_ERROR`.
+ *
+ * Never throws.
+ */
+export function normalizeError(error: unknown): NormalizedError {
+  try {
+    return classify(error);
+  } catch {
+    return INTERNAL;
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * kompliant-envelope/versioning: one route, a handler per API version
+ * (`versioned()`). The versions themselves and their deprecations are
+ * options of `envelope()`. Every export is listed here by name.
+ */
+export { versioned, type VersionedHandler } from './versioned.js';
+export type { Deprecation } from '../express/deprecations.js';
