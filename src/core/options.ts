@@ -1,0 +1,72 @@
+/**
+ * Checks shared by every function that takes options: checked once, when
+ * the middleware or client is made, never per request.
+ */
+
+function distance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0] as number;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j] as number;
+      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+      previous[j] = Math.min(above + 1, (previous[j - 1] as number) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return previous[b.length] as number;
+}
+
+/** The known name closest to `name`, when it is close enough to be a typo. */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const d = distance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/**
+ * Throws a `TypeError` when `options` is not a plain object, or has a key
+ * that is not in `known`: ``The `versionz` option of envelope() is not
+ * known; did you mean `versions`?`` A misspelt option would otherwise be
+ * ignored without a word and its default used.
+ */
+export function checkOptionKeys(options: unknown, known: readonly string[], where: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`The options of ${where} must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestName(key, known);
+    throw new TypeError(
+      `The \`${key}\` option of ${where} is not known${nearest === undefined ? '.' : `; did you mean \`${nearest}\`?`} Known options: ${known.join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * Throws a `RangeError` unless `value` is a finite number in [`min`, `max`]
+ * (and a whole number when `integer`): ``The `limit` option of rateLimit()
+ * must be a whole number from 0 to 9007199254740991, got -1.``
+ */
+export function checkNumberOption(
+  value: unknown,
+  name: string,
+  where: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true }: { min?: number; max?: number; integer?: boolean } = {},
+): void {
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+  if (!ok) {
+    throw new RangeError(
+      `The \`${name}\` option of ${where} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`,
+    );
+  }
+}
