@@ -1,8 +1,9 @@
 /**
  * The envelope as standalone JSON Schema 2020-12 documents, each with its
  * `$schema` and `$id` and its shared parts under its own `$defs`: feed them to
- * any validator (Ajv's `Ajv2020`, for one). The same documents are in
- * `docs/schemas/*.json`.
+ * any validator (Ajv's `Ajv2020`, for one). The same documents ship as files,
+ * `kompliant-envelope/schemas/<name>.json`, which `npm run build` writes from
+ * these constants.
  */
 import {
   ANY_DATA,
