@@ -21,6 +21,75 @@ export interface WarningObject<Code extends string = string> {
   readonly [field: string]: unknown;
 }
 
+/** Anything `typeof` calls a function, classes included: `JSON.stringify` leaves it out. */
+type AnyFunction = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+
+/**
+ * What in `T` JSON cannot carry — `'a function'`, `'a bigint'`, `'a symbol'`
+ * — or `never`. Looks into arrays and object properties, 10 levels deep
+ * (`Depth` counts them; recursive types stop there). `unknown`, `any` and
+ * values with a `toJSON()` method (`Date`, `URL`, `Buffer`) pass as they are.
+ */
+type NonJson<T, Depth extends readonly unknown[] = []> = Depth['length'] extends 10
+  ? never
+  : unknown extends T
+    ? never
+    : T extends { toJSON(): unknown }
+      ? never
+      : T extends AnyFunction
+        ? 'a function'
+        : T extends bigint
+          ? 'a bigint'
+          : T extends symbol
+            ? 'a symbol'
+            : T extends readonly (infer Item)[]
+              ? NonJson<Item, [...Depth, unknown]>
+              : T extends object
+                ? { [Key in keyof T]-?: NonJson<T[Key], [...Depth, unknown]> }[keyof T]
+                : never;
+
+/**
+ * `never` when `T` is JSON, else `any`: a marker, never the type of a value.
+ * While `T` is still a type parameter this stays unresolved, and TypeScript
+ * takes an unresolved conditional type whose other branch is `any` to be its
+ * `never` branch — which is what lets generic code pass its `T` to `ok()`.
+ */
+type JsonVerdict<T> = [NonJson<T>] extends [never] ? never : any;
+
+/**
+ * The type `ok()` asks of data that holds something JSON cannot carry: no
+ * value has it, so the call does not compile, and the compiler's message
+ * names what was found, e.g. `NotJson<"a function">`.
+ */
+export interface NotJson<Found extends string> {
+  readonly 'JSON cannot carry this data': Found;
+}
+
+/**
+ * `unknown` when a `T` can be sent as JSON, else `NotJson<…>`. `ok()` takes
+ * `T & JsonCheck<T>`, so data holding a function, a `bigint` or a symbol —
+ * at the top, or in a property or an array item — is refused at compile time.
+ *
+ * Passes: plain objects, interfaces and type aliases (no index signature
+ * needed), arrays and tuples, strings, numbers, booleans, `null`,
+ * `undefined`, optional properties, `Date` and anything else with a
+ * `toJSON()` method, `unknown` and `any`, and a `T` that is still a type
+ * parameter (generic code).
+ *
+ * Limits: an object with methods is refused even where `JSON.stringify`
+ * would skip them (a class instance: add `toJSON()` or send `{ ...instance }`),
+ * as are `Map`, `Set` and a `Promise` (a forgotten `await`). Nothing is
+ * checked deeper than 10 levels, nor beside a part whose type is still a
+ * type parameter; a symbol-keyed property and an `Error` (which serialises
+ * as `{}`) are not refused.
+ *
+ * @example
+ * ```ts
+ * function send<T>(res: ServerResponse, data: T & JsonCheck<T>) { ok(res, data); }
+ * ```
+ */
+export type JsonCheck<T> = [JsonVerdict<T>] extends [never] ? unknown : NotJson<NonJson<T>>;
+
 /** `meta.status` of a regular success. */
 export type SuccessStatus = 'SUCCESS';
 /** `meta.status` of any answer whose HTTP status is not 200. */

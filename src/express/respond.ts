@@ -2,13 +2,14 @@
  * The responders: `ok()` and `fail()`.
  */
 import type { ServerResponse } from 'node:http';
-import { isErrorHttpStatus, type ErrorHttpStatus } from '../core/catalog.js';
+import { isErrorHttpStatus, type ErrorCode, type ErrorHttpStatus } from '../core/catalog.js';
 import {
   errorEnvelope,
   errorObjects,
   successEnvelope,
   type Envelope,
   type ErrorObject,
+  type JsonCheck,
   type WarningObject,
 } from '../core/envelope.js';
 import { ResponseError } from '../core/response-errors.js';
@@ -35,17 +36,29 @@ function allWarnings(context: MutableContext, extra: readonly WarningObject[] | 
   return context.warnings === undefined ? checked : [...context.warnings, ...checked];
 }
 
+/** Answers 200 with a SUCCESS envelope whose `data` is `{}`. */
+export function ok(res: ServerResponse): void;
 /**
- * Answers 200 with a SUCCESS envelope. `data` defaults to `{}`. If the data
- * cannot be serialised, or an answer was already sent, the error handler
- * answers a 500 (or reports the late call) instead.
+ * Answers 200 with a SUCCESS envelope. `undefined` or `null` data becomes
+ * `{}`. If the data cannot be serialised, or an answer was already sent, the
+ * error handler answers a 500 (or reports the late call) instead.
+ *
+ * `data` must be something JSON can carry (see `JsonCheck`): a function, a
+ * `bigint` or a symbol — at the top, in a property or in an array item — is
+ * refused at compile time. Plain objects, interfaces, arrays, `null`, `Date`
+ * and anything with `toJSON()`, `unknown`, `any` and a generic `T` pass. An
+ * object with methods (a class instance, `Map`, a `Promise` not awaited) is
+ * refused too: give it a `toJSON()` or send a plain copy.
  *
  * @example
  * ```ts
  * app.get('/orders/:id', async (req, res) => ok(res, await orders.find(req.params.id)));
  * ```
  */
-export function ok<T>(res: ServerResponse, data?: T, options?: RespondOptions): void {
+export function ok<T>(res: ServerResponse, data: T & JsonCheck<T>, options?: RespondOptions): void;
+// Two signatures, not one with an optional `data`: `data?: T & JsonCheck<T>` would make the
+// parameter a union with `undefined`, and TypeScript then infers `string` for `string | number` data.
+export function ok(res: ServerResponse, data?: unknown, options?: RespondOptions): void {
   if (res.headersSent) return dropLate(res);
   if (typeof data === 'function' || typeof data === 'symbol') {
     return forward(res, new ResponseError(`ok() was given a ${typeof data} as data, which JSON cannot carry.`));
@@ -62,7 +75,8 @@ export function ok<T>(res: ServerResponse, data?: T, options?: RespondOptions): 
 
 /**
  * Answers `status` with an ERROR envelope. Each error keeps every field
- * given beside `code` and `message`. Like `ok()`, it never throws: a status
+ * given beside `code` and `message`. `code` is any string; editors suggest
+ * the standard codes (`ErrorCode`). Like `ok()`, it never throws: a status
  * the spec does not use or a malformed error object reaches the error
  * handler as a 500 and is reported.
  *
@@ -74,7 +88,7 @@ export function ok<T>(res: ServerResponse, data?: T, options?: RespondOptions): 
 export function fail(
   res: ServerResponse,
   status: ErrorHttpStatus,
-  errorOrErrors: ErrorObject | readonly ErrorObject[],
+  errorOrErrors: ErrorObject<ErrorCode> | readonly ErrorObject<ErrorCode>[],
   options?: RespondOptions,
 ): void {
   if (res.headersSent) return dropLate(res);
