@@ -1,5 +1,5 @@
 /**
- * The OpenAPI 3.1 document of the demo API (src/demo/app.ts), built with
+ * The OpenAPI 3.1 document of the demo API (examples/accounts/app.ts), built with
  * kompliant-envelope/openapi: validated as a document in openapi.test.ts,
  * and its schemas applied to the demo's real answers in demo-responses.test.ts.
  */
