@@ -55,18 +55,46 @@ export function checkOptionKeys(options: unknown, known: readonly string[], wher
 /**
  * Throws a `RangeError` unless `value` is a finite number in [`min`, `max`]
  * (and a whole number when `integer`): ``The `limit` option of rateLimit()
- * must be a whole number from 0 to 9007199254740991, got -1.``
+ * must be a whole number from 0 to 9007199254740991, got -1.`` With `unit`,
+ * the number is named: ``… must be a whole number of milliseconds from 0 to
+ * 2147483647, got -1.``
  */
 export function checkNumberOption(
   value: unknown,
   name: string,
   where: string,
-  { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true }: { min?: number; max?: number; integer?: boolean } = {},
+  {
+    min = 0,
+    max = Number.MAX_SAFE_INTEGER,
+    integer = true,
+    unit,
+  }: { min?: number; max?: number; integer?: boolean; unit?: string } = {},
 ): void {
   const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
   if (!ok) {
+    const kind = `${integer ? 'a whole number' : 'a number'}${unit === undefined ? '' : ` of ${unit}`}`;
     throw new RangeError(
-      `The \`${name}\` option of ${where} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`,
+      `The \`${name}\` option of ${where} must be ${kind} from ${min} to ${max}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`,
     );
   }
+}
+
+/**
+ * The longest delay Node's timers honour, in milliseconds (about 24.8 days):
+ * `setTimeout` runs a longer one after 1 ms instead, with only a warning.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The names of an options type, written once as `{ name: true, … }`: the
+ * compiler refuses a list that misses a name of `Options` or adds one, so
+ * the list cannot drift from the type.
+ *
+ * @example
+ * ```ts
+ * const KNOWN = optionNames<TimeoutOptions>({ message: true });
+ * ```
+ */
+export function optionNames<Options extends object>(names: { readonly [Name in keyof Options]-?: true }): readonly (keyof Options & string)[] {
+  return Object.freeze(Object.keys(names)) as readonly (keyof Options & string)[];
 }
