@@ -7,6 +7,7 @@
 import { STANDARD_ERRORS } from './catalog.js';
 import { entry, type BatchResult } from './envelope.js';
 import { normalizeError, type NormalizedError } from './normalize.js';
+import { checkOptionKeys, optionNames } from './options.js';
 import { isThenable } from './thenable.js';
 
 /** What identifies an item in its result when no `echo` is given: `{ index }`, plus `id` when the item has a string or number `id`. */
@@ -54,8 +55,16 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
-/** Checked batch options. Throws a `RangeError` for a bad `concurrency` or `maxItems`. */
+const BATCH_OPTIONS = optionNames<BatchOptions<unknown, unknown>>({ echo: true, concurrency: true, maxItems: true, onItemError: true });
+
+/**
+ * Checked batch options. Throws a `TypeError` for an unknown option (naming
+ * the nearest known one) and a `RangeError` for a bad `concurrency` or
+ * `maxItems`. `batch()` runs it on each call, since its options come with
+ * the call: tens of nanoseconds, against the serialisation of the answer.
+ */
 export function parseBatchOptions(options: BatchOptions<unknown, unknown>): { concurrency: number; maxItems: number } {
+  checkOptionKeys(options, BATCH_OPTIONS, 'batch()');
   return {
     concurrency: positiveInteger(options.concurrency, DEFAULT_BATCH_CONCURRENCY, 'concurrency'),
     maxItems: positiveInteger(options.maxItems, DEFAULT_BATCH_MAX_ITEMS, 'maxItems'),

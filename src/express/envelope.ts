@@ -14,6 +14,7 @@ import { inspect } from 'node:util';
 import { durationSince, pathWithoutQuery } from '../core/report.js';
 import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 import { newTraceId } from '../core/trace-id.js';
+import { checkOptionKeys, optionNames } from '../core/options.js';
 import { enterContext, newContext, type MutableContext } from './context.js';
 import { compileDeprecations, type Deprecation } from './deprecations.js';
 import { checkTracingBridges, compileTrustIncoming } from './incoming-trace.js';
@@ -80,9 +81,30 @@ export interface EnvelopeOptions extends TracingOptions {
 
 type Next = (error?: unknown) => void;
 
+const ENVELOPE_OPTIONS = optionNames<EnvelopeOptions>({
+  versions: true,
+  contentTypes: true,
+  maxBodySize: true,
+  deprecations: true,
+  onResponse: true,
+  trustIncoming: true,
+  openTelemetry: true,
+  clsNamespace: true,
+});
+const DEPRECATION_OPTIONS = optionNames<Deprecation>({ since: true, sunset: true, link: true });
+
+/** A misspelt `sunset` would otherwise go unsent without a word. */
+function checkDeprecationKeys(deprecations: unknown): void {
+  if (deprecations === null || typeof deprecations !== 'object' || Array.isArray(deprecations)) return;
+  for (const [version, deprecation] of Object.entries(deprecations)) {
+    checkOptionKeys(deprecation, DEPRECATION_OPTIONS, `envelope()'s deprecation of version ${JSON.stringify(version)}`);
+  }
+}
+
 /**
  * The middleware to mount first: `app.use(envelope())`.
- * Options are checked here, once; a bad option throws a `TypeError` or `RangeError`.
+ * Options are checked here, once: an unknown option (a typo) throws a
+ * `TypeError` naming the nearest known one; a bad value a `TypeError` or `RangeError`.
  *
  * @example
  * ```ts
@@ -93,6 +115,8 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
   if (options === null || typeof options !== 'object') {
     throw new TypeError('The options of envelope() must be an object.');
   }
+  checkOptionKeys(options, ENVELOPE_OPTIONS, 'envelope()');
+  checkDeprecationKeys(options.deprecations);
   const {
     versions: versionList,
     contentTypes = DEFAULT_CONTENT_TYPES,

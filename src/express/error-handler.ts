@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorEnvelope, type Envelope } from '../core/envelope.js';
 import { normalizeError, type NormalizedError } from '../core/normalize.js';
 import type { ErrorReporter } from '../core/report.js';
+import { checkOptionKeys, optionNames } from '../core/options.js';
 import { contextOf, type MutableContext } from './context.js';
 import { unmatchedAnswer, type RoutedRequest } from './not-found.js';
 import { recordSpanException } from './open-telemetry.js';
@@ -27,6 +28,7 @@ export interface ErrorHandlerOptions {
 type Next = (error?: unknown) => void;
 
 const INTERNAL = normalizeError(undefined);
+const ERROR_HANDLER_OPTIONS = optionNames<ErrorHandlerOptions>({ onError: true });
 
 /**
  * The last middleware: `app.use(errorHandler())`. It is a pair — a handler
@@ -55,6 +57,7 @@ export function errorHandler(
   if (options === null || typeof options !== 'object') {
     throw new TypeError('The options of errorHandler() must be an object.');
   }
+  checkOptionKeys(options, ERROR_HANDLER_OPTIONS, 'errorHandler()');
   const { onError = reportToStderr } = options;
   if (typeof onError !== 'function') {
     throw new TypeError('The `onError` option of errorHandler() must be a function.');
