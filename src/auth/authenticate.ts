@@ -8,6 +8,7 @@ import { entry, type ErrorObject } from '../core/envelope.js';
 import { clientApiError } from '../core/api-error.js';
 import { normalizeError, type NormalizedError } from '../core/normalize.js';
 import { errorForNext } from '../express/async-handler.js';
+import { checkOptionKeys, optionNames } from '../core/options.js';
 import { isThenable } from '../core/thenable.js';
 import { sendError } from '../express/write.js';
 
@@ -55,6 +56,9 @@ export function principalOf<Principal = unknown>(req: IncomingMessage): Principa
   return (req as WithPrincipal)[principalKey] as Principal | undefined;
 }
 
+const AUTHENTICATE_OPTIONS = optionNames<AuthenticateOptions<unknown>>({ headers: true, verify: true, challenge: true, message: true });
+const AUTHORIZE_OPTIONS = optionNames<AuthorizeOptions>({ message: true, extra: true });
+
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
 const SAFE_CHALLENGE = /^[\t\x20-\x7e]{1,512}$/;
 
@@ -70,9 +74,11 @@ const SAFE_CHALLENGE = /^[\t\x20-\x7e]{1,512}$/;
  * ```
  */
 export function authenticate<Principal>(options: AuthenticateOptions<Principal>): Middleware {
-  if (options === null || typeof options !== 'object' || typeof options.verify !== 'function') {
-    throw new TypeError('authenticate() needs an options object with a `verify` function.');
-  }
+  const needsVerify = 'authenticate() needs an options object with a `verify` function.';
+  if (options === null || typeof options !== 'object') throw new TypeError(needsVerify);
+  // Before `verify` is looked for: a misspelt `verify` is named as such.
+  checkOptionKeys(options, AUTHENTICATE_OPTIONS, 'authenticate()');
+  if (typeof options.verify !== 'function') throw new TypeError(needsVerify);
   const { headers = [], verify, message = 'The credentials are not valid.' } = options;
   if (!Array.isArray(headers) || !headers.every((h) => typeof h === 'string' && HEADER_NAME.test(h))) {
     throw new TypeError('The `headers` option of authenticate() must be an array of header names such as "X-API-Key".');
@@ -153,6 +159,7 @@ export function authorize<Principal = unknown>(
   options: AuthorizeOptions = {},
 ): Middleware {
   if (typeof check !== 'function') throw new TypeError('authorize() needs a check function.');
+  checkOptionKeys(options, AUTHORIZE_OPTIONS, 'authorize()');
   const { message = STANDARD_ERRORS.NOT_AUTHORIZED.message, extra } = options;
   if (typeof message !== 'string' || message === '') throw new TypeError('The `message` option of authorize() must be a non-empty string.');
   const forbidden: NormalizedError = Object.freeze({

@@ -52,7 +52,7 @@ function payload(timestamp: string, method: string, url: string, body: Buffer): 
  * ```
  */
 export function hmacVerifier(options: HmacOptions): (req: Request) => HmacPrincipal {
-  const config = parseHmacOptions(options);
+  const config = parseHmacOptions(options, 'hmacVerifier()');
   const stale = `The request timestamp is more than ${config.toleranceSeconds} seconds from the server's clock.`;
   return (req) => {
     const keyId = req.get(config.keyIdHeader);

@@ -4,6 +4,7 @@
  * (`kompliant-envelope/auth`) and the signer (`kompliant-envelope/client`)
  * both build on this, so they cannot disagree.
  */
+import { checkOptionKeys, optionNames } from './options.js';
 
 /** Options of `hmacVerifier()` and `signRequest()`. */
 export interface HmacOptions {
@@ -31,11 +32,25 @@ export interface HmacConfig {
   readonly algorithm: 'sha256' | 'sha512';
 }
 
-/** Checks `HmacOptions` and fills in the defaults; throws a `TypeError`/`RangeError` naming the problem. */
-export function parseHmacOptions(options: HmacOptions): HmacConfig {
-  if (options === null || typeof options !== 'object' || options.secrets === null || typeof options.secrets !== 'object') {
-    throw new TypeError('HMAC signatures need a `secrets` object of key id → secret.');
-  }
+const HMAC_OPTIONS = optionNames<HmacOptions>({
+  secrets: true,
+  keyIdHeader: true,
+  timestampHeader: true,
+  signatureHeader: true,
+  toleranceSeconds: true,
+  algorithm: true,
+});
+
+/**
+ * Checks `HmacOptions` and fills in the defaults; throws a `TypeError`/`RangeError` naming the problem.
+ * `where` names the caller in the message about an unknown option.
+ */
+export function parseHmacOptions(options: HmacOptions, where = 'hmacVerifier() or signRequest()'): HmacConfig {
+  const needsSecrets = 'HMAC signatures need a `secrets` object of key id → secret.';
+  if (options === null || typeof options !== 'object') throw new TypeError(needsSecrets);
+  // Before `secrets` is looked for: a misspelt `secrets` is named as such.
+  checkOptionKeys(options, HMAC_OPTIONS, where);
+  if (options.secrets === null || typeof options.secrets !== 'object') throw new TypeError(needsSecrets);
   const ids = Object.keys(options.secrets);
   if (ids.length === 0 || ids.some((id) => typeof options.secrets[id] !== 'string' || (options.secrets[id] as string).length < 16)) {
     throw new TypeError('Each entry of `secrets` must be a string of at least 16 characters.');
