@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Options as LimiterOptions, RateLimitRequestHandler, Store } from 'express-rate-limit';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
+import { MAX_TIMER_MS, checkNumberOption, checkOptionKeys, optionNames } from '../core/options.js';
 import { requestContext } from '../express/request-context.js';
 import { sendError } from '../express/write.js';
 import { loadExpressRateLimit } from './peer.js';
@@ -39,6 +40,62 @@ export interface RateLimitOptions extends Partial<Omit<LimiterOptions, 'handler'
   readonly standardHeaders?: LimiterOptions['standardHeaders'];
   /** The `X-RateLimit-*` headers. @default false */
   readonly legacyHeaders?: boolean;
+}
+
+/**
+ * Every option of express-rate-limit 8 but `handler` and `statusCode` (each
+ * refused with its own reason), and ours: the compiler keeps this list equal
+ * to `RateLimitOptions`, so a new express-rate-limit option cannot be refused
+ * by mistake.
+ */
+const RATE_LIMIT_OPTIONS = optionNames<RateLimitOptions>({
+  windowMs: true,
+  limit: true,
+  max: true,
+  message: true,
+  legacyHeaders: true,
+  headers: true,
+  standardHeaders: true,
+  identifier: true,
+  retryAfter: true,
+  requestPropertyName: true,
+  skipFailedRequests: true,
+  skipSuccessfulRequests: true,
+  keyGenerator: true,
+  ipv6Subnet: true,
+  skip: true,
+  requestWasSuccessful: true,
+  store: true,
+  validate: true,
+  passOnStoreError: true,
+  logger: true,
+  storeTimeout: true,
+});
+
+/**
+ * The numbers among the options; express-rate-limit only logs most of its
+ * own checks, and would then count with them: a negative `limit` answers 429
+ * to everything, a `windowMs` beyond Node's timer limit empties the default
+ * store every millisecond. Those that may be functions of the request are
+ * checked only when they are not functions.
+ */
+function checkNumbers(options: RateLimitOptions): void {
+  const where = 'rateLimit()';
+  const { limit, max, windowMs, retryAfter, ipv6Subnet } = options;
+  // `limit: 0` is valid: every request gets the 429 (express-rate-limit 7 and later).
+  if (limit !== undefined && typeof limit !== 'function') checkNumberOption(limit, 'limit', where);
+  if (max !== undefined && typeof max !== 'function') checkNumberOption(max, 'max', where);
+  if (windowMs !== undefined) {
+    // Any store but the default one keeps the window itself (Redis: PEXPIRE, whole milliseconds).
+    const longest = options.store === undefined ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER;
+    checkNumberOption(windowMs, 'windowMs', where, { min: 1, max: longest, unit: 'milliseconds' });
+  }
+  // The Retry-After header takes whole seconds.
+  if (retryAfter !== undefined && typeof retryAfter !== 'function') checkNumberOption(retryAfter, 'retryAfter', where, { unit: 'seconds' });
+  // A prefix length of an IPv6 address; express-rate-limit advises 32-64 and logs others, which still work.
+  if (ipv6Subnet !== undefined && ipv6Subnet !== false && typeof ipv6Subnet !== 'function') {
+    checkNumberOption(ipv6Subnet, 'ipv6Subnet', where, { min: 1, max: 128 });
+  }
 }
 
 /** The store error that `storeTimeout` raises. */
@@ -118,7 +175,9 @@ function storeErrorLogger(): LimiterOptions['logger'] {
  * with `Retry-After`, the standard `RateLimit` headers and
  * `retry_after_seconds` in the error. For several instances behind a load
  * balancer, pass a shared store (e.g. rate-limit-redis): see the README.
- * Options are checked here; express-rate-limit's own checks also run.
+ * Options are checked here: an unknown option throws a `TypeError` naming the
+ * nearest known one, a number out of range a `RangeError`; express-rate-limit's
+ * own checks also run.
  *
  * @example
  * ```ts
@@ -131,6 +190,8 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitRequestHandl
     throw new TypeError('rateLimit() answers with its own envelope: use the `message` option instead of `handler`.');
   }
   if ('statusCode' in options) throw new TypeError('rateLimit() always answers 429, as the spec says: remove the `statusCode` option.');
+  checkOptionKeys(options, RATE_LIMIT_OPTIONS, 'rateLimit()');
+  checkNumbers(options);
   const {
     message = STANDARD_ERRORS.TOO_MANY_REQUESTS.message,
     storeTimeout = 1000,
@@ -141,9 +202,8 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitRequestHandl
     ...rest
   } = options;
   if (typeof message !== 'string' || message === '') throw new TypeError('The `message` option of rateLimit() must be a non-empty string.');
-  if (!Number.isSafeInteger(storeTimeout) || storeTimeout < 0) {
-    throw new RangeError(`The \`storeTimeout\` option of rateLimit() must be a whole number of milliseconds, 0 or more, got ${String(storeTimeout)}.`);
-  }
+  // Beyond Node's timer limit, every store call would time out after 1 ms.
+  checkNumberOption(storeTimeout, 'storeTimeout', 'rateLimit()', { max: MAX_TIMER_MS, unit: 'milliseconds' });
   const propertyName = rest.requestPropertyName ?? 'rateLimit';
 
   return expressRateLimit({
