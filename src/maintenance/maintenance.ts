@@ -8,6 +8,7 @@ import { entry } from '../core/envelope.js';
 import { inspect } from 'node:util';
 import { pathWithoutQuery } from '../core/report.js';
 import type { NormalizedError } from '../core/normalize.js';
+import { checkOptionKeys, optionNames } from '../core/options.js';
 import { contextOf } from '../express/context.js';
 import { sendError } from '../express/write.js';
 
@@ -30,6 +31,8 @@ export interface MaintenanceOptions {
 }
 
 type Next = (error?: unknown) => void;
+
+const MAINTENANCE_OPTIONS = optionNames<MaintenanceOptions>({ enabled: true, retryAfter: true, message: true, skip: true });
 
 /** What `maintenance()`'s `enabled` option is checked against: a hand-held switch for operators. */
 export interface MaintenanceSwitch {
@@ -74,6 +77,7 @@ export function maintenanceSwitch(initial = false): MaintenanceSwitch {
  */
 export function maintenance(options: MaintenanceOptions): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   if (options === null || typeof options !== 'object') throw new TypeError('maintenance() needs an options object with `enabled`.');
+  checkOptionKeys(options, MAINTENANCE_OPTIONS, 'maintenance()');
   const { enabled, retryAfter = 120, message = 'The service is down for maintenance. Try again later.', skip } = options;
   if (typeof enabled !== 'boolean' && typeof enabled !== 'function') {
     throw new TypeError('The `enabled` option of maintenance() must be a boolean or a function.');

@@ -14,6 +14,7 @@ import { safeReport } from '../express/report.js';
 import { IMPLICIT_VERSION } from '../core/version.js';
 import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 import { newTraceId } from '../core/trace-id.js';
+import { checkOptionKeys, optionNames } from '../core/options.js';
 
 /** Options of `clientErrorHandler()`. */
 export interface ClientErrorHandlerOptions {
@@ -26,6 +27,8 @@ export interface ClientErrorHandlerOptions {
    */
   readonly onError?: ErrorReporter;
 }
+
+const CLIENT_ERROR_HANDLER_OPTIONS = optionNames<ClientErrorHandlerOptions>({ version: true, onError: true });
 
 const HEADERS_TOO_LARGE = entry('REQUEST_TOO_LARGE', 'The request headers are too large.');
 const TOO_SLOW = entry('BAD_REQUEST', 'The request was not received in time.');
@@ -44,6 +47,7 @@ const MALFORMED = entry('BAD_REQUEST', 'The request is not valid HTTP.');
  * ```
  */
 export function clientErrorHandler(options: ClientErrorHandlerOptions = {}): (error: Error & { code?: string }, socket: Duplex) => void {
+  checkOptionKeys(options, CLIENT_ERROR_HANDLER_OPTIONS, 'clientErrorHandler()');
   const { version = IMPLICIT_VERSION, onError } = options;
   if (onError !== undefined && typeof onError !== 'function') throw new TypeError('The `onError` option of clientErrorHandler() must be a function.');
   if (typeof version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(version)) {

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
 import type { NormalizedError } from '../core/normalize.js';
+import { MAX_TIMER_MS, checkOptionKeys, optionNames } from '../core/options.js';
 import { TimedOutAnswerError } from '../core/response-errors.js';
 import { markTimedOut } from '../express/timed-out.js';
 import { forward, sendError } from '../express/write.js';
@@ -17,6 +18,8 @@ export interface TimeoutOptions {
 }
 
 type Next = (error?: unknown) => void;
+
+const TIMEOUT_OPTIONS = optionNames<TimeoutOptions>({ message: true });
 
 /**
  * Response methods a late handler may call. After the 504 they are replaced
@@ -63,6 +66,11 @@ export function timeout(ms: number, options: TimeoutOptions = {}): (req: Incomin
   if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 1) {
     throw new RangeError(`timeout() needs a whole number of milliseconds, at least 1, got ${String(ms)}.`);
   }
+  if (ms > MAX_TIMER_MS) {
+    // Node would fire the timer after 1 ms instead: every request would get the 504.
+    throw new RangeError(`timeout() takes at most ${MAX_TIMER_MS} milliseconds (about 24.8 days, the longest timer Node keeps), got ${ms}.`);
+  }
+  checkOptionKeys(options, TIMEOUT_OPTIONS, 'timeout()');
   const { message = STANDARD_ERRORS.GATEWAY_TIMEOUT.message } = options;
   if (typeof message !== 'string' || message === '') throw new TypeError('The `message` option of timeout() must be a non-empty string.');
   const answer: NormalizedError = Object.freeze({

@@ -20,6 +20,7 @@ import {
 } from '../core/standard-schema.js';
 import { ApiError } from '../core/api-error.js';
 import { errorForNext } from '../express/async-handler.js';
+import { checkOptionKeys, nearestName, optionNames } from '../core/options.js';
 import { isThenable } from '../core/thenable.js';
 import { sendError } from '../express/write.js';
 
@@ -68,8 +69,11 @@ interface PartCheck {
   readonly label: string;
 }
 
+const VALIDATE_OPTIONS = optionNames<ValidateOptions>({ message: true, maxErrors: true });
+
 function parseOptions(options: ValidateOptions, name: string): { message: IssueMessage | undefined; maxErrors: number } {
   if (options === null || typeof options !== 'object') throw new TypeError(`The options of ${name} must be an object.`);
+  checkOptionKeys(options, VALIDATE_OPTIONS, name);
   const { message, maxErrors = MAX_VALIDATION_ERRORS } = options;
   if (message !== undefined && typeof message !== 'function' && (typeof message !== 'string' || message === '')) {
     throw new TypeError(`The \`message\` option of ${name} must be a non-empty string or a function of the issue.`);
@@ -93,7 +97,10 @@ function parseSchemas(schemas: ValidateSchemas): PartCheck[] {
   }
   for (const key of Object.keys(schemas)) {
     if (!(PARTS as readonly string[]).includes(key)) {
-      throw new TypeError(`validate() checks body, query, params and headers only, got a schema for \`${key}\`.`);
+      const nearest = nearestName(key, PARTS);
+      throw new TypeError(
+        `validate() checks body, query, params and headers only, got a schema for \`${key}\`${nearest === undefined ? '.' : `; did you mean \`${nearest}\`?`}`,
+      );
     }
   }
   const checks: PartCheck[] = [];
