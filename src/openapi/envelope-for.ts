@@ -3,6 +3,7 @@
  * given `data`, a batch of given items. For an OpenAPI 3.1 document, whose
  * Schema Object is JSON Schema 2020-12.
  */
+import { checkOptionKeys, optionNames } from '../core/options.js';
 import { anyRequest, batchShape, successShape } from './shapes.js';
 import type { JsonSchema, JsonSchemaObject } from './types.js';
 
@@ -33,11 +34,14 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+const ENVELOPE_FOR_OPTIONS = optionNames<EnvelopeForOptions>({ refs: true });
+
 function refStyle(options: EnvelopeForOptions | undefined, fn: string): 'components' | 'inline' {
   if (options === undefined) return 'components';
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`The options of ${fn}() must be an object, got ${describe(options)}.`);
   }
+  checkOptionKeys(options, ENVELOPE_FOR_OPTIONS, `${fn}()`);
   const { refs = 'components' } = options;
   if (refs !== 'components' && refs !== 'inline') {
     throw new TypeError(`The \`refs\` option of ${fn}() must be 'components' or 'inline', got ${JSON.stringify(refs)}.`);

@@ -6,6 +6,7 @@
 import { ERROR_STATUSES, STANDARD_ERRORS, isErrorHttpStatus, type ErrorHttpStatus } from '../core/catalog.js';
 import { IMPLICIT_VERSION } from '../core/version.js';
 import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
+import { checkOptionKeys, optionNames } from '../core/options.js';
 import { headerRef, schemaRef } from './components.js';
 import { batchEnvelopeFor, successEnvelopeFor } from './envelope-for.js';
 import type { JsonSchema, JsonSchemaObject, OpenApiExample, OpenApiResponse, OpenApiResponses } from './types.js';
@@ -78,11 +79,15 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : typeof value;
 }
 
-/** Checks an options object; throws a `TypeError` naming the function. */
-function checkOptions(options: unknown, fn: string): void {
+const ERROR_RESPONSES_OPTIONS = optionNames<ErrorResponsesOptions>({ statuses: true, version: true });
+const OPENAPI_RESPONSES_OPTIONS = optionNames<OpenApiResponsesOptions>({ statuses: true, description: true });
+
+/** Checks an options object and its keys; throws a `TypeError` naming the function. */
+function checkOptions(options: unknown, known: readonly string[], fn: string): void {
   if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
     throw new TypeError(`The options of ${fn}() must be an object, got ${describe(options)}.`);
   }
+  checkOptionKeys(options, known, `${fn}()`);
 }
 
 /** Checks `statuses`: a non-empty list of distinct spec error statuses, returned in `ERROR_STATUSES` order. */
@@ -142,7 +147,7 @@ function examplesFor(status: ErrorHttpStatus, version: string): Record<string, O
  * ```
  */
 export function errorResponses(options?: ErrorResponsesOptions): Partial<Record<ErrorResponseName, OpenApiResponse>> {
-  checkOptions(options, 'errorResponses');
+  checkOptions(options, ERROR_RESPONSES_OPTIONS, 'errorResponses');
   const statuses = parseStatuses(options?.statuses, 'errorResponses');
   const version = options?.version ?? IMPLICIT_VERSION;
   if (typeof version !== 'string' || version === '') {
@@ -165,7 +170,7 @@ function responsesFor(
   fn: string,
   defaultDescription: string,
 ): OpenApiResponses {
-  checkOptions(options, fn);
+  checkOptions(options, OPENAPI_RESPONSES_OPTIONS, fn);
   const statuses = parseStatuses(options?.statuses, fn);
   const description = options?.description ?? defaultDescription;
   if (typeof description !== 'string' || description === '') {

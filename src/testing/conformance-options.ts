@@ -3,6 +3,7 @@
  * place they are checked.
  */
 import { DEFAULT_MAX_BODY_SIZE } from '../core/guards.js';
+import { MAX_TIMER_MS, checkOptionKeys, optionNames } from '../core/options.js';
 
 /** Options of `checkConformance()`. */
 export interface ConformanceOptions {
@@ -41,7 +42,7 @@ export interface ResolvedConformanceOptions {
 /** 5 s per probe. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 5000;
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['knownPath', 'maxBodySize', 'crashPath', 'crashMessage', 'timeoutMs']);
+const KNOWN_OPTIONS = optionNames<ConformanceOptions>({ knownPath: true, maxBodySize: true, crashPath: true, crashMessage: true, timeoutMs: true });
 /** A path that goes as it is into a request line: visible ASCII, starting with `/`. */
 const PATH_PATTERN = /^\/[\x21-\x7e]*$/;
 
@@ -53,27 +54,30 @@ function checkPath(value: unknown, name: string): string | undefined {
   return value;
 }
 
-/** Checks the options once; a bad one throws a `TypeError` naming it. */
+/**
+ * Checks the options once: an unknown one throws a `TypeError` naming the
+ * nearest known one, a number out of range a `RangeError`, any other bad
+ * value a `TypeError`.
+ */
 export function parseConformanceOptions(options: unknown): ResolvedConformanceOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError('The options of checkConformance() must be an object.');
   }
+  checkOptionKeys(options, KNOWN_OPTIONS, 'checkConformance()');
   const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new TypeError(`checkConformance() has no \`${key}\` option; the options are ${[...KNOWN_OPTIONS].join(', ')}.`);
-    }
-  }
   const { maxBodySize = DEFAULT_MAX_BODY_SIZE, crashMessage, timeoutMs = DEFAULT_PROBE_TIMEOUT_MS } = given;
   const knownPath = checkPath(given['knownPath'], 'knownPath');
   const crashPath = checkPath(given['crashPath'], 'crashPath');
   // One byte more than the limit is declared, so the limit itself must leave room for it.
   if (typeof maxBodySize !== 'number' || !Number.isSafeInteger(maxBodySize + 1) || maxBodySize < 0) {
-    throw new TypeError(`The \`maxBodySize\` option of checkConformance() must be a whole number of bytes, 0 or more, got ${String(maxBodySize)}.`);
+    throw new RangeError(`The \`maxBodySize\` option of checkConformance() must be a whole number of bytes, 0 or more, got ${String(maxBodySize)}.`);
   }
-  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-    throw new TypeError(`The \`timeoutMs\` option of checkConformance() must be a whole number of milliseconds above 0, got ${String(timeoutMs)}.`);
+  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`The \`timeoutMs\` option of checkConformance() must be a whole number of milliseconds above 0, got ${String(timeoutMs)}.`);
+  }
+  if (timeoutMs > MAX_TIMER_MS) {
+    throw new RangeError(`The \`timeoutMs\` option of checkConformance() takes at most ${MAX_TIMER_MS} milliseconds (the longest timer Node keeps), got ${timeoutMs}.`);
   }
   if (crashMessage !== undefined) {
     if (typeof crashMessage !== 'string' || crashMessage === '') {

@@ -143,7 +143,7 @@ describe('checkConformance on any listener', () => {
       'an unknown option',
       () => undefined,
       { crashpath: '/crash' },
-      'checkConformance() has no `crashpath` option; the options are knownPath, maxBodySize, crashPath, crashMessage, timeoutMs.',
+      'The `crashpath` option of checkConformance() is not known; did you mean `crashPath`? Known options: knownPath, maxBodySize, crashPath, crashMessage, timeoutMs.',
     ],
     [
       'a path without a leading slash',
@@ -158,18 +158,6 @@ describe('checkConformance on any listener', () => {
       'The `crashPath` option of checkConformance() must be a path starting with "/" (visible ASCII only), got "/crash\\r\\nX: 1".',
     ],
     [
-      'a negative maxBodySize',
-      () => undefined,
-      { maxBodySize: -1 },
-      'The `maxBodySize` option of checkConformance() must be a whole number of bytes, 0 or more, got -1.',
-    ],
-    [
-      'a zero timeout',
-      () => undefined,
-      { timeoutMs: 0 },
-      'The `timeoutMs` option of checkConformance() must be a whole number of milliseconds above 0, got 0.',
-    ],
-    [
       'a crashMessage without crashPath',
       () => undefined,
       { crashMessage: 'secret' },
@@ -177,5 +165,12 @@ describe('checkConformance on any listener', () => {
     ],
   ])('throws a TypeError at once for %s', (_what, app, options, message) => {
     expect(() => checkConformance(app as never, options as never)).toThrow(new TypeError(message));
+  });
+
+  it.each([
+    ['a negative maxBodySize', { maxBodySize: -1 }, 'The `maxBodySize` option of checkConformance() must be a whole number of bytes, 0 or more, got -1.'],
+    ['a zero timeout', { timeoutMs: 0 }, 'The `timeoutMs` option of checkConformance() must be a whole number of milliseconds above 0, got 0.'],
+  ])('throws a RangeError at once for %s', (_what, options, message) => {
+    expect(() => checkConformance(() => undefined, options)).toThrow(new RangeError(message));
   });
 });
