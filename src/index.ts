@@ -6,6 +6,8 @@
  * `/rate-limit`, `/maintenance`, `/timeout`, `/validate`, `/tracing`,
  * `/versioning`, `/node`, `/core`, `/client`, `/openapi`, `/testing`).
  * Every export is listed here by name.
+ *
+ * @module kompliant-envelope
  */
 export { envelope, type EnvelopeOptions, type ResponseReport } from './express/envelope.js';
 export { errorHandler, type ErrorHandlerOptions } from './express/error-handler.js';

@@ -4,6 +4,8 @@
  * (`hmacVerifier()`, `keepRawBody`, `rawBodyOf()`; the signer,
  * `signRequest()`, is in `kompliant-envelope/client`). Every export is
  * listed here by name.
+ *
+ * @module kompliant-envelope/auth
  */
 export {
   authenticate,

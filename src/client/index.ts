@@ -2,6 +2,8 @@
  * kompliant-envelope/client: a `fetch` client for APIs that answer with the
  * envelope. No Express, no Node built-ins: it runs in browsers too. Every
  * export is listed here by name.
+ *
+ * @module kompliant-envelope/client
  */
 export { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 export {

@@ -130,7 +130,10 @@ export class EnvelopeResponse<T = unknown, R = unknown> {
   readonly warnings: readonly WarningObject[];
   readonly #request: string;
 
-  /** Made by the client; `envelope` comes from `readEnvelope()`. */
+  /**
+   * Made by the client; `envelope` comes from `readEnvelope()`.
+   * @internal
+   */
   constructor(answer: AnswerInfo, envelope: Envelope) {
     this.status = answer.status;
     this.headers = answer.headers;

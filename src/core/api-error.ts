@@ -5,7 +5,8 @@ import { entry, errorObjects, type ErrorObject } from './envelope.js';
 export interface ApiErrorOptions {
   /**
    * Response headers to send with the error, e.g. `Retry-After` or
-   * `WWW-Authenticate`. Only the allowlisted names are sent (see the README).
+   * `WWW-Authenticate`. Only the names of `ALLOWED_ERROR_HEADERS`, with safe values, are sent
+   * (docs/error-mapping.md, "Headers").
    */
   readonly headers?: Readonly<Record<string, string | number>>;
   /** The underlying error, kept for `onError` logging; never sent to the client. */

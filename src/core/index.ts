@@ -3,6 +3,8 @@
  * Node built-ins — the envelope builders and guards, the error catalog, the
  * error class and the one normaliser, and the constants. Usable from any
  * framework, a worker or a browser. Every export is listed here by name.
+ *
+ * @module kompliant-envelope/core
  */
 export {
   successEnvelope,

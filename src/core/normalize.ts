@@ -203,7 +203,7 @@ function classify(error: unknown): NormalizedError {
  * used by the error handler, `batch()` and every guard.
  *
  * - `ApiError`: its status, errors and allowlisted headers.
- * - body-parser errors: by `type` (see the README's error-mapping table).
+ * - body-parser errors: by `type` (see docs/error-mapping.md).
  * - http-errors and anything with an integer `status`/`statusCode` in 400–599:
  *   mapped onto the spec's statuses; a 4xx message only when `expose === true`.
  * - express-jwt's `UnauthorizedError`: 401 `MISSING_CREDENTIALS` (with

@@ -79,6 +79,7 @@ export interface EnvelopeOptions extends TracingOptions {
   readonly onResponse?: (report: ResponseReport) => void;
 }
 
+/** Express's `next`; inlined in the API reference. @inline */
 type Next = (error?: unknown) => void;
 
 const ENVELOPE_OPTIONS = optionNames<EnvelopeOptions>({

@@ -25,6 +25,7 @@ export interface ErrorHandlerOptions {
   readonly onError?: ErrorReporter;
 }
 
+/** Express's `next`; inlined in the API reference. @inline */
 type Next = (error?: unknown) => void;
 
 const INTERNAL = normalizeError(undefined);

@@ -30,6 +30,7 @@ export interface MaintenanceOptions {
   readonly skip?: (req: Request) => boolean;
 }
 
+/** Express's `next`; inlined in the API reference. @inline */
 type Next = (error?: unknown) => void;
 
 const MAINTENANCE_OPTIONS = optionNames<MaintenanceOptions>({ enabled: true, retryAfter: true, message: true, skip: true });

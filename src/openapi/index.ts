@@ -1,6 +1,8 @@
 /**
  * kompliant-envelope/openapi: the envelope as JSON Schema 2020-12 and as
  * OpenAPI 3.1 components and responses. Every export is listed here by name.
+ *
+ * @module kompliant-envelope/openapi
  */
 export {
   errorObjectSchema,

@@ -174,7 +174,7 @@ function storeErrorLogger(): LimiterOptions['logger'] {
  * Throttling on express-rate-limit, answered as 429 `TOO_MANY_REQUESTS`
  * with `Retry-After`, the standard `RateLimit` headers and
  * `retry_after_seconds` in the error. For several instances behind a load
- * balancer, pass a shared store (e.g. rate-limit-redis): see the README.
+ * balancer, pass a shared store (e.g. rate-limit-redis): see docs/infrastructure.md.
  * Options are checked here: an unknown option throws a `TypeError` naming the
  * nearest known one, a number out of range a `RangeError`; express-rate-limit's
  * own checks also run.

@@ -3,6 +3,8 @@
  * check of a whole app against the spec. Every export is listed here by name.
  * Importing this module declares the matchers on Jest's `expect` types;
  * `expect.extend(envelopeMatchers)` installs them.
+ *
+ * @module kompliant-envelope/testing
  */
 export { envelopeMatchers, type EnvelopeMatcherFunctions, type MatcherContextLike, type MatcherResultLike } from './matchers.js';
 export type { EnvelopeMatchers } from './matcher-types.js';

@@ -17,6 +17,7 @@ export interface TimeoutOptions {
   readonly message?: string;
 }
 
+/** Express's `next`; inlined in the API reference. @inline */
 type Next = (error?: unknown) => void;
 
 const TIMEOUT_OPTIONS = optionNames<TimeoutOptions>({ message: true });

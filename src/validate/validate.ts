@@ -24,7 +24,9 @@ import { checkOptionKeys, nearestName, optionNames } from '../core/options.js';
 import { isThenable } from '../core/thenable.js';
 import { sendError } from '../express/write.js';
 
+/** Express's `next`; inlined in the API reference. @inline */
 type Next = (error?: unknown) => void;
+/** The middleware signature, on Node's request and response; inlined in the API reference. @inline */
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
 
 /** The schemas of `validate()`, one per request part; give at least one. */

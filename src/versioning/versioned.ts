@@ -10,6 +10,7 @@ import { runHandler } from '../express/async-handler.js';
 import { contextOf } from '../express/context.js';
 import { forward, sendError } from '../express/write.js';
 
+/** Express's `next`; inlined in the API reference. @inline */
 type Next = (error?: unknown) => void;
 /** A route handler, sync or async. */
 export type VersionedHandler = (req: Request, res: Response, next: NextFunction) => unknown;
