@@ -54,9 +54,20 @@ export function formatTraceparent(traceId: string, flags = '01'): string | undef
   return `00-${hex}-${span}-${flags}`;
 }
 
+// Random bytes are drawn 4 KiB at a time: one getRandomValues() call per
+// span id would cost microseconds on every outgoing call.
+const POOL_SIZE = 4096;
+const pool = new Uint8Array(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
 function randomHex(bytes: number): string {
+  if (poolOffset + bytes > POOL_SIZE) {
+    globalThis.crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
   let hex = '';
-  for (const byte of globalThis.crypto.getRandomValues(new Uint8Array(bytes))) hex += byte.toString(16).padStart(2, '0');
+  for (let i = poolOffset; i < poolOffset + bytes; i++) hex += (pool[i] as number).toString(16).padStart(2, '0');
+  poolOffset += bytes;
   return hex;
 }
 
