@@ -7,7 +7,7 @@
  */
 import { isErrorEnvelope, type Envelope } from '../core/envelope.js';
 import { CLIENT_ERROR_CODES, EnvelopeError, type ClientErrorCode } from './envelope-error.js';
-import { parseClientOptions, type ClientConfig, type ClientOptions } from './options.js';
+import { parseClientOptions, type ClientConfig, type ClientHooks, type ClientOptions } from './options.js';
 import { VERSION_HEADER } from '../core/headers.js';
 import { EnvelopeResponse, readEnvelope } from './response.js';
 import { mayRetryMethod, parseRetryAfter, retryAfterFromErrors, retryDelay } from './retry.js';
@@ -229,7 +229,16 @@ async function send<T, R>(config: ClientConfig, method: string, path: string, op
  * ```
  */
 export function createClient(options: ClientOptions): EnvelopeClient {
-  const config = parseClientOptions(options);
+  return createClientWith(options, {});
+}
+
+/**
+ * `createClient()` with its clock, jitter and wait replaced: for tests, which
+ * import it from this file. Not exported by `kompliant-envelope/client`.
+ * @internal
+ */
+export function createClientWith(options: ClientOptions, hooks: ClientHooks): EnvelopeClient {
+  const config = parseClientOptions(options, hooks);
   const request = <T, R>(method: string, path: string, init: RequestOptions = {}) => send<T, R>(config, method, path, init);
   return Object.freeze({
     request,

@@ -31,7 +31,6 @@ export {
   type ClientOptions,
   type RetryOptions,
   type FetchFunction,
-  type SleepFunction,
 } from './options.js';
 export { parseRetryAfter, IDEMPOTENT_METHODS } from './retry.js';
 export { signRequest } from './sign-request.js';

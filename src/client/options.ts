@@ -2,11 +2,15 @@
  * The options of `createClient()`, their defaults, and `parseClientOptions()`,
  * which checks them once, when the client is made, into a frozen config.
  */
+import { MAX_TIMER_MS, checkOptionKeys, optionNames } from '../core/options.js';
 
 /** A `fetch` as the client calls it: the standard one, or a stand-in with the same contract. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Waits `ms` milliseconds; rejects with `signal.reason` when `signal` aborts first. */
+/**
+ * Waits `ms` milliseconds; rejects with `signal.reason` when `signal` aborts first.
+ * @internal
+ */
 export type SleepFunction = (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 
 /** Retry policy of `createClient()`. */
@@ -49,13 +53,24 @@ export interface ClientOptions {
    * its own `timeoutMs`. @default none (no client-side timeout)
    */
   readonly timeoutMs?: number;
-  /** @internal For tests: replaces the wait between retries. @default a `setTimeout` that the signal cancels */
+}
+
+/**
+ * What tests replace in a client, given to `createClientWith()`; not
+ * options of `createClient()`, which refuses them.
+ * @internal
+ */
+export interface ClientHooks {
+  /** Replaces the wait between retries. @default a `setTimeout` that the signal cancels */
   readonly sleep?: SleepFunction;
-  /** @internal For tests: the clock, to read a `Retry-After` date. @default Date.now */
+  /** The clock, to read a `Retry-After` date. @default Date.now */
   readonly now?: () => number;
-  /** @internal For tests: the jitter source, in [0, 1). @default Math.random */
+  /** The jitter source, in [0, 1). @default Math.random */
   readonly random?: () => number;
 }
+
+const CLIENT_OPTIONS = optionNames<ClientOptions>({ baseUrl: true, version: true, fetch: true, headers: true, retry: true, timeoutMs: true });
+const RETRY_OPTIONS = optionNames<RetryOptions>({ retries: true, statuses: true, baseDelayMs: true, maxDelayMs: true, unsafe: true });
 
 /** The checked, frozen configuration a client runs with. */
 export interface ClientConfig {
@@ -82,9 +97,6 @@ export const DEFAULT_RETRY = Object.freeze({
   maxDelayMs: 5000,
   unsafe: false,
 });
-
-/** The longest delay `setTimeout` keeps (2^31 − 1 ms); longer ones fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** The default `sleep`: a timer, cleared when the signal aborts. */
 export const abortableSleep: SleepFunction = (ms, signal) =>
@@ -118,9 +130,9 @@ function wholeNumber(value: unknown, name: string, min: number, max: number): nu
   return value;
 }
 
-function optionalFunction<F>(value: unknown, name: string, fallback: F): F {
+function hookFunction<F>(value: unknown, name: string, fallback: F): F {
   if (value === undefined) return fallback;
-  if (typeof value !== 'function') throw new TypeError(`The \`${name}\` option must be a function.`);
+  if (typeof value !== 'function') throw new TypeError(`The \`${name}\` hook must be a function.`);
   return value as F;
 }
 
@@ -163,11 +175,13 @@ function parseStatuses(value: unknown): ReadonlySet<number> {
 
 /**
  * Checks `createClient()`'s options and resolves the defaults. Throws a
- * `TypeError` for a value of the wrong type and a `RangeError` for one out
- * of range, naming the option.
+ * `TypeError` for an unknown option (a typo is not ignored) or a value of
+ * the wrong type, and a `RangeError` for one out of range, naming the option.
+ * `hooks` (tests only) are not options.
  */
-export function parseClientOptions(options: ClientOptions): ClientConfig {
+export function parseClientOptions(options: ClientOptions, hooks: ClientHooks = {}): ClientConfig {
   if (!isObject(options)) throw new TypeError('createClient() needs an options object with at least `baseUrl`.');
+  checkOptionKeys(options, CLIENT_OPTIONS, 'createClient()');
   const baseUrl = parseBaseUrl(options.baseUrl);
   const { version } = options;
   if (version !== undefined && (typeof version !== 'string' || version === '')) {
@@ -185,6 +199,7 @@ export function parseClientOptions(options: ClientOptions): ClientConfig {
   }
   const retry: unknown = options.retry ?? {};
   if (!isObject(retry)) throw new TypeError('The `retry` option must be an object.');
+  checkOptionKeys(retry, RETRY_OPTIONS, "createClient()'s `retry`");
   const retries = retry['retries'] === undefined ? DEFAULT_RETRY.retries : wholeNumber(retry['retries'], 'retry.retries', 0, 100);
   const baseDelayMs =
     retry['baseDelayMs'] === undefined ? DEFAULT_RETRY.baseDelayMs : wholeNumber(retry['baseDelayMs'], 'retry.baseDelayMs', 0, MAX_TIMER_MS);
@@ -205,8 +220,8 @@ export function parseClientOptions(options: ClientOptions): ClientConfig {
     maxDelayMs,
     retryUnsafe: unsafe,
     timeoutMs,
-    sleep: optionalFunction<SleepFunction>(options.sleep, 'sleep', abortableSleep),
-    now: optionalFunction<() => number>(options.now, 'now', Date.now),
-    random: optionalFunction<() => number>(options.random, 'random', Math.random),
+    sleep: hookFunction<SleepFunction>(hooks.sleep, 'sleep', abortableSleep),
+    now: hookFunction<() => number>(hooks.now, 'now', Date.now),
+    random: hookFunction<() => number>(hooks.random, 'random', Math.random),
   });
 }

@@ -8,6 +8,8 @@ import { type ErrorReporter } from 'kompliant-envelope';
 import { maintenanceSwitch } from 'kompliant-envelope/maintenance';
 import { createApp, type DemoOptions } from '../../examples/accounts/app.js';
 import { createClient, isEnvelopeError, EnvelopeError, type ClientOptions } from 'kompliant-envelope/client';
+import { createClientWith } from '../../src/client/client.js';
+import type { ClientHooks } from '../../src/client/options.js';
 import { listen, recordingFetch, recordingSleep, rejectionOf, type Running } from './support.js';
 
 interface Account {
@@ -26,10 +28,11 @@ async function demo(options: DemoOptions = {}): Promise<string> {
   return server.baseUrl;
 }
 
-async function clientFor(options: DemoOptions, clientOptions: Omit<ClientOptions, 'baseUrl'> = {}) {
+/** A client of a demo app made with `options`; `hooks` replace the client's wait, clock or jitter. */
+async function clientFor(options: DemoOptions, clientOptions: Omit<ClientOptions, 'baseUrl'> = {}, hooks: ClientHooks = {}) {
   const recorded = recordingFetch();
   const baseUrl = await demo(options);
-  return { api: createClient({ baseUrl, fetch: recorded.fetch, ...clientOptions }), sent: recorded.sent };
+  return { api: createClientWith({ baseUrl, fetch: recorded.fetch, ...clientOptions }, hooks), sent: recorded.sent };
 }
 
 afterEach(async () => {
@@ -157,7 +160,7 @@ describe('client against the demo API', () => {
     it('waits the Retry-After, then retries and succeeds', async () => {
       const store = new SteadyWindowStore();
       const { sleep, waits } = recordingSleep(() => store.reset());
-      const { api, sent } = await clientFor({ searchRateLimit: { store, limit: 1, windowMs: 3000 } }, { sleep });
+      const { api, sent } = await clientFor({ searchRateLimit: { store, limit: 1, windowMs: 3000 } }, {}, { sleep });
       expect((await api.get('/accounts/search', { query: { q: 'ada' } })).status).toBe(200);
       const res = await api.get<Account[]>('/accounts/search', { query: { q: 'ada' } });
       expect(res.status).toBe(200);
@@ -171,7 +174,7 @@ describe('client against the demo API', () => {
       const store = new SteadyWindowStore();
       const { sleep, waits } = recordingSleep();
       // The demo's 10 s window: Retry-After 10 > the default maxDelayMs of 5000.
-      const { api, sent } = await clientFor({ searchRateLimit: { store, limit: 1 } }, { sleep });
+      const { api, sent } = await clientFor({ searchRateLimit: { store, limit: 1 } }, {}, { sleep });
       await api.get('/accounts/search', { query: { q: 'ada' } });
       const res = await api.get('/accounts/search', { query: { q: 'ada' } });
       expect(res.status).toBe(429);
@@ -192,7 +195,8 @@ describe('client against the demo API', () => {
       const { sleep, waits } = recordingSleep();
       const { api, sent } = await clientFor(
         { searchRateLimit: { store, limit: 1, windowMs: 1000 } },
-        { sleep, retry: { retries: 3 } },
+        { retry: { retries: 3 } },
+        { sleep },
       );
       await api.get('/accounts/search', { query: { q: 'ada' } });
       const res = await api.get('/accounts/search', { query: { q: 'ada' } });
@@ -207,7 +211,7 @@ describe('client against the demo API', () => {
       const sw = maintenanceSwitch();
       sw.on();
       const { sleep, waits } = recordingSleep();
-      const { api, sent } = await clientFor({ maintenance: sw }, { sleep });
+      const { api, sent } = await clientFor({ maintenance: sw }, {}, { sleep });
       const error = await rejectionOf(api.get('/accounts').then((r) => r.unwrap()));
       expect(error).toMatchObject({ name: 'EnvelopeError', status: 503, code: 'SERVICE_UNAVAILABLE' });
       expect(sent).toHaveLength(1);
@@ -218,7 +222,7 @@ describe('client against the demo API', () => {
       const sw = maintenanceSwitch();
       sw.on();
       const { sleep, waits } = recordingSleep(() => sw.off());
-      const { api, sent } = await clientFor({ maintenance: sw }, { sleep, retry: { maxDelayMs: 300_000 } });
+      const { api, sent } = await clientFor({ maintenance: sw }, { retry: { maxDelayMs: 300_000 } }, { sleep });
       const accounts = await api.get<Account[]>('/accounts').then((r) => r.unwrap());
       expect(accounts).toHaveLength(3);
       expect(sent).toHaveLength(2);
@@ -231,13 +235,13 @@ describe('client against the demo API', () => {
       const { sleep, waits } = recordingSleep(() => sw.off());
       const retry = { maxDelayMs: 300_000 };
       const body = { name: 'Lin Yu', email: 'lin@example.com' };
-      const { api, sent } = await clientFor({ maintenance: sw }, { sleep, retry });
+      const { api, sent } = await clientFor({ maintenance: sw }, { retry }, { sleep });
       expect((await api.post('/accounts', { body })).status).toBe(503);
       expect(sent).toHaveLength(1);
       expect(waits).toEqual([]);
 
       sw.on();
-      const unsafe = await clientFor({ maintenance: sw }, { sleep, retry: { ...retry, unsafe: true } });
+      const unsafe = await clientFor({ maintenance: sw }, { retry: { ...retry, unsafe: true } }, { sleep });
       expect((await unsafe.api.post('/accounts', { body })).unwrap<Account>().email).toBe('lin@example.com');
       expect(unsafe.sent).toHaveLength(2);
       expect(waits).toEqual([300_000]);
@@ -261,7 +265,7 @@ describe('client against the demo API', () => {
   describe('504 from the slow GET /reports/monthly', () => {
     it('retries with full-jitter exponential backoff (no Retry-After), then throws GATEWAY_TIMEOUT', async () => {
       const { sleep, waits } = recordingSleep();
-      const { api, sent } = await clientFor({ reportTimeoutMs: 30 }, { sleep, random: () => 0.5, retry: { baseDelayMs: 100 } });
+      const { api, sent } = await clientFor({ reportTimeoutMs: 30 }, { retry: { baseDelayMs: 100 } }, { sleep, random: () => 0.5 });
       const res = await api.get('/reports/monthly', { query: { delay: 300 } });
       expect(res.status).toBe(504);
       expect(sent).toHaveLength(3);
@@ -274,7 +278,8 @@ describe('client against the demo API', () => {
       const { sleep, waits } = recordingSleep();
       const { api } = await clientFor(
         { reportTimeoutMs: 30 },
-        { sleep, random: () => 0.999, retry: { retries: 4, baseDelayMs: 100, maxDelayMs: 250 } },
+        { retry: { retries: 4, baseDelayMs: 100, maxDelayMs: 250 } },
+        { sleep, random: () => 0.999 },
       );
       await api.get('/reports/monthly', { query: { delay: 300 } });
       expect(waits).toEqual([99, 199, 249, 249]);

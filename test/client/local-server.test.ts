@@ -4,6 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createClient, type ClientOptions, type EnvelopeError } from 'kompliant-envelope/client';
+import { createClientWith } from '../../src/client/client.js';
+import type { ClientHooks } from '../../src/client/options.js';
 import { listen, recordingSleep, rejectionOf, type Running } from './support.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, call: number) => void;
@@ -26,8 +28,8 @@ function envelopeError(res: ServerResponse, status: number, headers: Record<stri
   );
 }
 
-/** Serves `handler`, counting calls (from 1); returns a client on it and the call count. */
-async function serve(handler: Handler, options: Omit<ClientOptions, 'baseUrl'> = {}) {
+/** Serves `handler`, counting calls (from 1); returns a client on it (`hooks` replace its wait, clock or jitter) and the call count. */
+async function serve(handler: Handler, options: Omit<ClientOptions, 'baseUrl'> = {}, hooks: ClientHooks = {}) {
   let calls = 0;
   const server = await listen((req, res) => {
     calls += 1;
@@ -35,7 +37,7 @@ async function serve(handler: Handler, options: Omit<ClientOptions, 'baseUrl'> =
     handler(req, res, calls);
   });
   running.push(server);
-  return { api: createClient({ baseUrl: server.baseUrl, ...options }), calls: () => calls, baseUrl: server.baseUrl };
+  return { api: createClientWith({ baseUrl: server.baseUrl, ...options }, hooks), calls: () => calls, baseUrl: server.baseUrl };
 }
 
 afterEach(async () => {
@@ -45,7 +47,7 @@ afterEach(async () => {
 describe('retries against a local server', () => {
   it('honours `Retry-After: 1` twice, then returns the 200', async () => {
     const { sleep, waits } = recordingSleep();
-    const { api, calls } = await serve((_req, res, call) => (call <= 2 ? envelopeError(res, 503, { 'Retry-After': '1' }) : envelopeOk(res, { n: call })), {
+    const { api, calls } = await serve((_req, res, call) => (call <= 2 ? envelopeError(res, 503, { 'Retry-After': '1' }) : envelopeOk(res, { n: call })), {}, {
       sleep,
     });
     const res = await api.get<{ n: number }>('/thing');
@@ -59,6 +61,7 @@ describe('retries against a local server', () => {
     const { sleep, waits } = recordingSleep();
     const { api, calls } = await serve(
       (_req, res, call) => (call === 1 ? envelopeError(res, 429, { 'Retry-After': new Date(now + 2000).toUTCString() }) : envelopeOk(res, {})),
+      {},
       { sleep, now: () => now },
     );
     expect((await api.get('/thing')).status).toBe(200);
@@ -70,6 +73,7 @@ describe('retries against a local server', () => {
     const { sleep, waits } = recordingSleep();
     const { api } = await serve(
       (_req, res, call) => (call === 1 ? envelopeError(res, 503, {}, { retry_after_seconds: 2 }) : envelopeOk(res, {})),
+      {},
       { sleep },
     );
     expect((await api.get('/thing')).status).toBe(200);
@@ -78,18 +82,18 @@ describe('retries against a local server', () => {
 
   it('uses backoff for an unreadable Retry-After, and does not retry other statuses or with retries: 0', async () => {
     const { sleep, waits } = recordingSleep();
-    const flaky = await serve((_req, res, call) => (call === 1 ? envelopeError(res, 503, { 'Retry-After': 'soon' }) : envelopeOk(res, {})), {
+    const flaky = await serve((_req, res, call) => (call === 1 ? envelopeError(res, 503, { 'Retry-After': 'soon' }) : envelopeOk(res, {})), {}, {
       sleep,
       random: () => 0.5,
     });
     expect((await flaky.api.get('/thing')).status).toBe(200);
     expect(waits).toEqual([100]);
 
-    const crash = await serve((_req, res) => envelopeError(res, 500), { sleep });
+    const crash = await serve((_req, res) => envelopeError(res, 500), {}, { sleep });
     expect((await crash.api.get('/thing')).status).toBe(500);
     expect(crash.calls()).toBe(1);
 
-    const off = await serve((_req, res) => envelopeError(res, 503, { 'Retry-After': '1' }), { sleep, retry: { retries: 0 } });
+    const off = await serve((_req, res) => envelopeError(res, 503, { 'Retry-After': '1' }), { retry: { retries: 0 } }, { sleep });
     expect((await off.api.put('/thing', { body: {} })).status).toBe(503);
     expect(off.calls()).toBe(1);
     expect(waits).toEqual([100]);
@@ -97,7 +101,7 @@ describe('retries against a local server', () => {
 
   it('retries PUT and DELETE, not POST or PATCH', async () => {
     const { sleep } = recordingSleep();
-    const { api, calls } = await serve((_req, res, call) => (call % 2 === 1 ? envelopeError(res, 503, { 'Retry-After': '0' }) : envelopeOk(res, {})), {
+    const { api, calls } = await serve((_req, res, call) => (call % 2 === 1 ? envelopeError(res, 503, { 'Retry-After': '0' }) : envelopeOk(res, {})), {}, {
       sleep,
     });
     expect((await api.put('/thing', { body: { a: 1 } })).status).toBe(200);
@@ -151,6 +155,7 @@ describe('answers that are not envelopes become NON_ENVELOPE_RESPONSE', () => {
         res.writeHead(503, { 'Content-Type': 'text/html', 'Retry-After': '1' });
         res.end('<h1>Service Unavailable</h1>');
       },
+      {},
       { sleep },
     );
     await expect(api.get('/thing')).rejects.toMatchObject({ status: 503, code: 'NON_ENVELOPE_RESPONSE' });
@@ -193,7 +198,7 @@ describe('requests that get no answer', () => {
     const closed = await listen(() => {});
     await closed.close();
     const { sleep, waits } = recordingSleep();
-    const api = createClient({ baseUrl: closed.baseUrl, sleep });
+    const api = createClientWith({ baseUrl: closed.baseUrl }, { sleep });
     const error = (await rejectionOf(api.get('/accounts'))) as EnvelopeError;
     expect(error).toMatchObject({ name: 'EnvelopeError', status: 0, code: 'NETWORK_ERROR', traceId: undefined });
     expect(error.message).toMatch(/^NETWORK_ERROR: The request failed before a complete answer arrived \(fetch failed: ECONNREFUSED\)\. \[no HTTP answer from GET \/accounts, no trace_id\]$/);

@@ -2,7 +2,9 @@
  * `createClient()` checks its options once, when the client is made, with
  * a TypeError for a wrong type and a RangeError for a value out of range.
  */
+import * as publicClient from 'kompliant-envelope/client';
 import { createClient, DEFAULT_RETRY, type ClientOptions } from 'kompliant-envelope/client';
+import { createClientWith } from '../../src/client/client.js';
 
 const BASE = 'http://127.0.0.1:1';
 
@@ -34,11 +36,33 @@ describe('createClient() options', () => {
     ['a non-boolean unsafe', { baseUrl: BASE, retry: { unsafe: 'yes' } }, TypeError, /`retry.unsafe` option must be a boolean/],
     ['a zero timeoutMs', { baseUrl: BASE, timeoutMs: 0 }, RangeError, /`timeoutMs` option must be from 1/],
     ['a timeoutMs beyond setTimeout', { baseUrl: BASE, timeoutMs: 2 ** 31 }, RangeError, /`timeoutMs`/],
-    ['a sleep that is not a function', { baseUrl: BASE, sleep: 5 }, TypeError, /`sleep` option must be a function/],
+    ['a misspelt option', { baseUrl: BASE, timeoutMS: 5 }, TypeError, /^The `timeoutMS` option of createClient\(\) is not known; did you mean `timeoutMs`\? Known options: baseUrl, version, fetch, headers, retry, timeoutMs\.$/],
+    ['a misspelt retry option', { baseUrl: BASE, retry: { retires: 1 } }, TypeError, /^The `retires` option of createClient\(\)'s `retry` is not known; did you mean `retries`\?/],
+    ['a test hook given as an option (sleep)', { baseUrl: BASE, sleep: async () => {} }, TypeError, /^The `sleep` option of createClient\(\) is not known/],
+    ['a test hook given as an option (now)', { baseUrl: BASE, now: () => 0 }, TypeError, /^The `now` option of createClient\(\) is not known/],
+    ['a test hook given as an option (random)', { baseUrl: BASE, random: () => 0 }, TypeError, /^The `random` option of createClient\(\) is not known/],
   ])('refuses %s', (_name, options, type, message) => {
     const make = () => createClient(options as ClientOptions);
     expect(make).toThrow(type);
     expect(make).toThrow(message);
+  });
+
+  it('names the option a typo was meant to be', () => {
+    expect(() => createClient({ baseUrll: BASE } as unknown as ClientOptions)).toThrow(
+      new TypeError('The `baseUrll` option of createClient() is not known; did you mean `baseUrl`? Known options: baseUrl, version, fetch, headers, retry, timeoutMs.'),
+    );
+    expect(() => createClient({ baseUrl: BASE, retry: { retrys: 1 } } as unknown as ClientOptions)).toThrow(
+      new TypeError(
+        "The `retrys` option of createClient()'s `retry` is not known; did you mean `retries`? Known options: retries, statuses, baseDelayMs, maxDelayMs, unsafe.",
+      ),
+    );
+  });
+
+  it('takes the test hooks only through createClientWith(), which the package does not export', () => {
+    expect(Object.keys(publicClient)).not.toContain('createClientWith');
+    expect(() => createClientWith({ baseUrl: BASE }, { sleep: async () => {}, now: () => 0, random: () => 0 })).not.toThrow();
+    expect(() => createClientWith({ baseUrl: BASE }, { sleep: 5 as never })).toThrow(new TypeError('The `sleep` hook must be a function.'));
+    expect(() => createClientWith({ baseUrl: BASE, sleep: async () => {} } as ClientOptions, {})).toThrow(/`sleep` option of createClient\(\) is not known/);
   });
 
   it('needs a fetch when there is no global one', () => {

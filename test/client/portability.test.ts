@@ -34,6 +34,7 @@ describe('client portability', () => {
       'core/clip.ts',
       'core/envelope.ts',
       'core/headers.ts',
+      'core/options.ts',
       'core/signature.ts',
     ]);
   });

@@ -5,7 +5,8 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FetchFunction, SleepFunction } from 'kompliant-envelope/client';
+import type { FetchFunction } from 'kompliant-envelope/client';
+import type { SleepFunction } from '../../src/client/options.js';
 
 /** A listening server and its base URL. */
 export interface Running {

@@ -8,6 +8,7 @@ import {
   EnvelopeError,
   isEnvelopeError,
   type BatchOutcome,
+  type ClientOptions,
   type EnvelopeClient,
   type EnvelopeResponse,
 } from 'kompliant-envelope/client';
@@ -73,6 +74,23 @@ describe('client types', () => {
     expect(code).toBe('VALIDATION_ERROR');
     // @ts-expect-error: a failure has no data
     void failure?.data;
+  });
+
+  it('keeps the test hooks out of the public options and exports', () => {
+    type PublicClient = typeof import('kompliant-envelope/client');
+    assertType<Equal<Extract<keyof ClientOptions, 'sleep' | 'now' | 'random'>, never>>();
+    assertType<Equal<Extract<keyof PublicClient, 'createClientWith' | 'parseClientOptions'>, never>>();
+    const make = () => {
+      // @ts-expect-error: `sleep` is not an option of createClient() (it also throws at run time)
+      createClient({ baseUrl: 'http://api.test', sleep: async () => {} });
+      // @ts-expect-error: nor is `now`
+      createClient({ baseUrl: 'http://api.test', now: () => 0 });
+      // @ts-expect-error: nor `random`
+      createClient({ baseUrl: 'http://api.test', retry: { retries: 1 }, random: () => 0.5 });
+      // @ts-expect-error: a misspelt retry option
+      createClient({ baseUrl: 'http://api.test', retry: { retrys: 1 } });
+    };
+    expect(make).toThrow(TypeError);
   });
 
   it('narrows a caught value with isEnvelopeError()', async () => {
