@@ -32,4 +32,6 @@ export type {
   ErrorObject,
   WarningObject,
   Meta,
+  JsonCheck,
+  NotJson,
 } from './core/envelope.js';

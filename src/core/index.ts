@@ -25,6 +25,8 @@ export {
   type SuccessStatus,
   type ErrorStatus,
   type BatchStatus,
+  type JsonCheck,
+  type NotJson,
 } from './envelope.js';
 export {
   STANDARD_ERRORS,
