@@ -78,6 +78,8 @@ export class EnvelopeError extends Error {
   readonly version: string | undefined;
   /** `meta.warnings`, when the envelope had any. */
   readonly warnings?: readonly WarningObject[];
+  /** The method and path of the failed request (`GET /accounts`), when the client made it. */
+  readonly request?: string;
 
   constructor(init: EnvelopeErrorInit) {
     super(describe(init), init.cause === undefined ? undefined : { cause: init.cause });
@@ -86,6 +88,7 @@ export class EnvelopeError extends Error {
     this.traceId = init.traceId;
     this.version = init.version;
     if (init.warnings !== undefined && init.warnings.length > 0) this.warnings = init.warnings;
+    if (init.request !== undefined) this.request = init.request;
   }
 
   /** The code of the first error object. */

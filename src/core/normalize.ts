@@ -3,6 +3,7 @@ import { entry, type ErrorObject } from './envelope.js';
 import { ApiError, isApiError } from './api-error.js';
 import { clip } from './clip.js';
 import { reasonPhrase } from './reason-phrases.js';
+import { isUpstreamError } from './upstream.js';
 
 /** What any thrown value becomes: the status, the `errors` array and the response headers to send. */
 export interface NormalizedError {
@@ -69,6 +70,57 @@ const BODY_PARSER_TYPES: Readonly<Record<string, NormalizedError>> = {
   'request.aborted': fromCatalog('BAD_REQUEST', 'The request was aborted before its body was complete.'),
   'request.size.invalid': fromCatalog('BAD_REQUEST', 'The request body does not match its Content-Length.'),
 };
+
+const TOO_LARGE_UPLOAD = (message: string) => fromCatalog('REQUEST_TOO_LARGE', message);
+const BAD_UPLOAD = (message: string) => fromCatalog('BAD_REQUEST', message);
+
+/**
+ * multer's `MulterError` codes (multer/lib/multer-error.js), by `code`: limits
+ * of size and count are 413, a form the endpoint does not expect is 400.
+ * `STREAM_DESTROYED` (a storage engine's stream failed) is not the caller's
+ * and stays 500. multer's own messages are fixed too, but ours say more.
+ */
+const MULTER_CODES: Readonly<Record<string, NormalizedError>> = {
+  LIMIT_FILE_SIZE: TOO_LARGE_UPLOAD('An uploaded file is larger than this endpoint accepts.'),
+  LIMIT_FIELD_VALUE: TOO_LARGE_UPLOAD('A form field value is longer than this endpoint accepts.'),
+  LIMIT_PART_COUNT: TOO_LARGE_UPLOAD('The form has more parts than this endpoint accepts.'),
+  LIMIT_FIELD_COUNT: TOO_LARGE_UPLOAD('The form has more fields than this endpoint accepts.'),
+  LIMIT_FILE_COUNT: BAD_UPLOAD('The form has more files than this endpoint accepts.'),
+  LIMIT_UNEXPECTED_FILE: BAD_UPLOAD('The form has a file in a field this endpoint does not accept.'),
+  LIMIT_FIELD_KEY: BAD_UPLOAD('A form field name is longer than this endpoint accepts.'),
+  MISSING_FIELD_NAME: BAD_UPLOAD('A form part has no field name.'),
+  INVALID_FIELD_NAME: BAD_UPLOAD('A form field name is not valid.'),
+  LIMIT_FIELD_NESTING: BAD_UPLOAD('A form field name is nested too deeply.'),
+  LIMIT_FIELD_ARRAY_INDEX: BAD_UPLOAD('A form field name has an array index that is too large.'),
+};
+/** The longest client-given field name sent back as the `field` extra. */
+const MAX_FIELD_NAME_LENGTH = 200;
+
+/**
+ * busboy's errors are plain `Error`s told apart only by their fixed messages
+ * (busboy/lib/types/*.js); multer passes them on as they are. These messages
+ * say the body is malformed, never which bytes: answered with one message.
+ */
+const BUSBOY_MESSAGES: ReadonlySet<string> = new Set([
+  'Unexpected end of form',
+  'Unexpected end of file',
+  'Malformed part header',
+  'Multipart: Boundary not found',
+  'Malformed content type',
+  'Malformed urlencoded form',
+]);
+const MALFORMED_MULTIPART = BAD_UPLOAD('The multipart body is malformed.');
+
+/** A `MulterError`'s answer, with the field it names; `undefined` for a code not mapped. */
+function fromMulter(record: Record<string, unknown>): NormalizedError | undefined {
+  const code = record['code'];
+  if (typeof code !== 'string' || !Object.hasOwn(MULTER_CODES, code)) return undefined;
+  const mapped = MULTER_CODES[code] as NormalizedError;
+  const field = record['field'];
+  if (typeof field !== 'string' || field === '') return mapped;
+  const [first] = mapped.errors as [ErrorObject];
+  return { status: mapped.status, errors: [entry(first.code, first.message, { field: clip(field, MAX_FIELD_NAME_LENGTH) })], headers: undefined };
+}
 
 /** The standard code for an incoming 4xx/5xx status; statuses the spec does not use fold into 400 or 500. */
 function codeForStatus(status: number): StandardErrorCode {
@@ -165,7 +217,12 @@ function classify(error: unknown): NormalizedError {
     return BODY_PARSER_TYPES[type] as NormalizedError;
   }
   const incoming = readStatus(record);
-  if (incoming === undefined) return isTimeout(record) ? UPSTREAM_TIMEOUT : INTERNAL;
+  if (incoming === undefined) {
+    const name = record['name'];
+    if (name === 'MulterError') return fromMulter(record) ?? INTERNAL;
+    if (name === 'Error' && typeof record['message'] === 'string' && BUSBOY_MESSAGES.has(record['message'])) return MALFORMED_MULTIPART;
+    return isTimeout(record) ? UPSTREAM_TIMEOUT : INTERNAL;
+  }
   // express-jwt's UnauthorizedError (code `credentials_required` when no token
   // was sent) carries internal wording ("jwt malformed"): answered by code.
   // http-errors' 401 is also named UnauthorizedError, but has no `inner`.
@@ -180,6 +237,10 @@ function classify(error: unknown): NormalizedError {
   if (incoming === 400 && typeof record['errno'] === 'number' && typeof record['code'] === 'string' && ZLIB_CODE.test(record['code'])) {
     return UNDECOMPRESSABLE;
   }
+  // An HTTP client's error carries the status an upstream answered us with: that
+  // failure is ours, never the caller's (the spec's 4xx tell the caller to
+  // correct the request). Checked after the cheaper tests above.
+  if (isUpstreamError(record)) return INTERNAL;
   const code = codeForStatus(incoming);
   const definition = STANDARD_ERRORS[code];
   const message = record['message'];
@@ -204,8 +265,19 @@ function classify(error: unknown): NormalizedError {
  *
  * - `ApiError`: its status, errors and allowlisted headers.
  * - body-parser errors: by `type` (see docs/error-mapping.md).
- * - http-errors and anything with an integer `status`/`statusCode` in 400–599:
- *   mapped onto the spec's statuses; a 4xx message only when `expose === true`.
+ * - multer's `MulterError`: by `code`, 413 `REQUEST_TOO_LARGE` for a size or
+ *   count limit, 400 `BAD_REQUEST` for too many files or a form the endpoint
+ *   does not expect, with the form's `field` as an extra when multer names it;
+ *   busboy's malformed-multipart errors: 400 `BAD_REQUEST`. Fixed messages.
+ * - an error that describes an answer this service received from another one
+ *   (axios, got, ky, Octokit, gaxios, undici, a fetch wrapper's error with a
+ *   `response` status, this package's client's `EnvelopeError`): 500
+ *   `INTERNAL_ERROR` whatever the upstream's status, because an upstream's
+ *   401, 404 or 429 is not the caller's fault; nothing of the upstream's
+ *   answer is sent. (An upstream call that timed out is 504, below.)
+ * - http-errors and anything else with an integer `status`/`statusCode` in
+ *   400–599: mapped onto the spec's statuses; a 4xx message only when
+ *   `expose === true`.
  * - express-jwt's `UnauthorizedError`: 401 `MISSING_CREDENTIALS` (with
  *   `WWW-Authenticate: Bearer`) or `AUTHENTICATION_FAILED` (with
  *   `Bearer error="invalid_token"`).

@@ -17,6 +17,13 @@ export interface ErrorReport {
   readonly late: boolean;
   /** Milliseconds since the request entered `envelope()`; absent without it. */
   readonly durationMs?: number;
+  /**
+   * For a 5xx caused by an upstream call (an axios, got, ky, Octokit, gaxios,
+   * undici or `EnvelopeError` error): the status the upstream answered, the
+   * method and the URL without its query string, as far as the error tells.
+   * Absent otherwise.
+   */
+  readonly upstream?: { readonly status?: number; readonly method?: string; readonly url?: string };
 }
 
 /** Milliseconds since `startedAt` (a `performance.now()` reading), to the microsecond; `undefined` without a start. */

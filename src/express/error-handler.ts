@@ -18,7 +18,8 @@ export interface ErrorHandlerOptions {
   /**
    * Called for every error that reaches the handler (4xx and 5xx, and errors
    * after the response started), with the original thrown value and
-   * `{ traceId, version, status, code, method, path, late }`. For logging:
+   * `{ traceId, version, status, code, method, path, late }`, and for a 5xx
+   * caused by an upstream call, `upstream: { status, method, url }`. For logging:
    * what it returns is ignored, and if it throws, both errors go to stderr.
    * @default logs each 5xx and late error to stderr with its trace_id
    */
@@ -68,7 +69,7 @@ export function errorHandler(
   const quiet4xx = onError === reportToStderr;
   const report = (error: unknown, res: ServerResponse, context: MutableContext, normalized: NormalizedError, late: boolean) => {
     if (quiet4xx && normalized.status < 500 && !late) return;
-    safeReport(onError, error, errorReport(res, context, normalized.status, normalized.errors[0]?.code ?? 'INTERNAL_ERROR', late));
+    safeReport(onError, error, errorReport(res, context, normalized.status, normalized.errors[0]?.code ?? 'INTERNAL_ERROR', late, error));
   };
 
   /** Writes the answer; if it cannot be serialised, answers 500 and reports why. */

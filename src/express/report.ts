@@ -5,13 +5,22 @@
 import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { durationSince, pathWithoutQuery, type ErrorReport, type ErrorReporter } from '../core/report.js';
+import { upstreamOf } from '../core/upstream.js';
 import type { MutableContext } from './context.js';
 
 /**
  * The `ErrorReport` of a request, for `onError` and stderr: its trace id,
- * version, method, path (without the query string) and duration so far.
+ * version, method, path (without the query string) and duration so far; for
+ * a 5xx whose `error` is given and came from an upstream call, that call.
  */
-export function errorReport(res: ServerResponse, context: MutableContext, status: number, code: string, late: boolean): ErrorReport {
+export function errorReport(
+  res: ServerResponse,
+  context: MutableContext,
+  status: number,
+  code: string,
+  late: boolean,
+  error?: unknown,
+): ErrorReport {
   const req = res.req as (ServerResponse['req'] & { originalUrl?: string }) | undefined;
   const base = {
     traceId: context.traceId,
@@ -23,7 +32,16 @@ export function errorReport(res: ServerResponse, context: MutableContext, status
     late,
   };
   const durationMs = durationSince(context.startedAt);
-  return durationMs === undefined ? base : { ...base, durationMs };
+  const upstream = status >= 500 && error !== undefined ? upstreamOf(error) : undefined;
+  if (upstream === undefined) return durationMs === undefined ? base : { ...base, durationMs };
+  return durationMs === undefined ? { ...base, upstream } : { ...base, durationMs, upstream };
+}
+
+function describeUpstream(upstream: NonNullable<ErrorReport['upstream']>): string {
+  const parts = [upstream.status === undefined ? 'no answer' : String(upstream.status)];
+  if (upstream.method !== undefined) parts.push(upstream.method);
+  if (upstream.url !== undefined) parts.push(upstream.url);
+  return ` upstream=${parts.join(' ')}`;
 }
 
 /** The default reporter: one block on stderr for each 5xx or late error, with its trace_id; 4xx are the client's and are not logged. */
@@ -32,7 +50,8 @@ export const reportToStderr: ErrorReporter = (error, report) => {
   const where = report.method === undefined ? '' : ` ${report.method} ${report.path ?? ''}`;
   const what = report.late ? 'error after the response started' : `${report.status} ${report.code}`;
   process.stderr.write(
-    `kompliant-envelope: ${what} trace_id=${report.traceId} version=${report.version}${where}\n` +
+    `kompliant-envelope: ${what} trace_id=${report.traceId} version=${report.version}${where}` +
+      `${report.upstream === undefined ? '' : describeUpstream(report.upstream)}\n` +
       `${inspect(error, { depth: 3, breakLength: Infinity })}\n`,
   );
 };
