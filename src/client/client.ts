@@ -140,7 +140,9 @@ async function sendOnce(config: ClientConfig, url: URL, init: RequestInit, reque
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          controller.abort();
+          // A TimeoutError reason, as AbortSignal.timeout() gives: the error's cause then says
+          // "timeout", so a server that calls through this client answers 504, not 500.
+          controller.abort(new DOMException(`No complete answer within ${String(config.timeoutMs)} ms.`, 'TimeoutError'));
         }, config.timeoutMs);
   try {
     const response = await config.fetch(url.href, { ...init, signal: controller.signal });

@@ -221,6 +221,10 @@ describe.each(EXPRESS_VERSIONS)('upstream errors over HTTP, on %s', (_name, expr
         const answer = await axios.get(`${upstream.base}/slow?token=${SECRET}`, { timeout: 50 });
         ok(res, answer.data);
       }));
+      a.get('/client-slow', asyncHandler(async (_req, res) => {
+        const slow = createClient({ baseUrl: upstream.base, retry: { retries: 0 }, timeoutMs: 50 });
+        ok(res, (await slow.get(`/slow?token=${SECRET}`)).unwrap());
+      }));
       a.post('/client/:n', asyncHandler(async (req, res) => {
         const answer = await client.post(`/envelope/${String(req.params['n'])}?q=${SECRET}`, { body: { a: 1 } });
         ok(res, answer.unwrap());
@@ -272,6 +276,16 @@ describe.each(EXPRESS_VERSIONS)('upstream errors over HTTP, on %s', (_name, expr
     expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: [GATEWAY_TIMEOUT] });
     expectNoTrace(res);
     expect(reported[0]?.report).toEqual(expect.objectContaining({ status: 504, upstream: { method: 'GET', url: `${upstream.base}/slow` } }));
+  });
+
+  it('the client timing out (CLIENT_TIMEOUT): 504 GATEWAY_TIMEOUT, like any upstream timeout', async () => {
+    const { app: server, reported } = app();
+    const res = await request(server).get('/client-slow');
+    expect(res.status).toBe(504);
+    expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: [GATEWAY_TIMEOUT] });
+    expectNoTrace(res);
+    expect(reported[0]?.error).toEqual(expect.objectContaining({ name: 'EnvelopeError', status: 0 }));
+    expect(reported[0]?.report).toEqual(expect.objectContaining({ status: 504, upstream: { method: 'GET', url: '/slow' } }));
   });
 
   it('the default reporter prints the upstream call on its line', async () => {
