@@ -22,6 +22,7 @@ export type { TracingOptions, OpenTelemetryTraceApi, SpanLike, ClsNamespaceLike 
 export type { Deprecation } from './express/deprecations.js';
 export type { BatchOptions, DefaultEcho } from './core/batch.js';
 export type { ErrorReport, ErrorReporter } from './core/report.js';
+export type { ErrorMapper } from './core/normalize.js';
 export type { ErrorCode, StandardErrorCode, ErrorDefinition, ErrorHttpStatus } from './core/catalog.js';
 export type {
   Envelope,

@@ -10,6 +10,8 @@ import { normalizeError, type NormalizedError } from '../core/normalize.js';
 import { errorForNext } from '../express/async-handler.js';
 import { checkOptionKeys, optionNames } from '../core/options.js';
 import { isThenable } from '../core/thenable.js';
+import { peekContext } from '../express/context.js';
+import { reportMapperFailure } from '../express/map-errors.js';
 import { sendError } from '../express/write.js';
 
 /** Express's `next`; inlined in the API reference. @inline */
@@ -110,8 +112,9 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
   // An error that already says what it is (an ApiError, an http-error, an
   // upstream timeout → 504) is answered as such; any other failure of
   // `verify` is a failed authentication, its cause kept for onError.
-  const reject = (next: Next, error: unknown) => {
-    if (error && normalizeError(error).status !== 500) return next(error);
+  // `envelope({ mapErrors })` is asked too: a team's mapping of its auth library's errors is kept.
+  const reject = (res: ServerResponse, next: Next, error: unknown) => {
+    if (error && normalizeError(error, peekContext(res)?.mapErrors, reportMapperFailure).status !== 500) return next(error);
     next(clientApiError(401, 'AUTHENTICATION_FAILED', message, undefined, { cause: error, ...(challengeHeaders ? { headers: challengeHeaders } : {}) }));
   };
 
@@ -128,10 +131,10 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
     try {
       result = verify(req as Request);
     } catch (error) {
-      return reject(next, error);
+      return reject(res, next, error);
     }
     if (isThenable(result)) {
-      result.then((principal) => accept(req, res, next, principal), (error: unknown) => reject(next, error));
+      result.then((principal) => accept(req, res, next, principal), (error: unknown) => reject(res, next, error));
     } else {
       accept(req, res, next, result);
     }

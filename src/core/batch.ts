@@ -6,7 +6,7 @@
  */
 import { STANDARD_ERRORS } from './catalog.js';
 import { entry, type BatchResult } from './envelope.js';
-import { normalizeError, type NormalizedError } from './normalize.js';
+import { normalizeError, type ErrorMapper, type MapperFailureHandler, type NormalizedError } from './normalize.js';
 import { checkOptionKeys, optionNames } from './options.js';
 import { isThenable } from './thenable.js';
 
@@ -89,6 +89,7 @@ export function checkBatchItems(items: unknown, maxItems: number): NormalizedErr
  * Runs `handler` for every item, at most `concurrency` at a time, and
  * resolves with one result per item in item order. Never rejects. Once
  * `stopped()` is true no further item starts, and the results are incomplete.
+ * A thrown error maps through `normalizeError(error, mappers, onMapperFailure)`.
  */
 export async function runBatch<Item, Data, Request>(
   items: readonly Item[],
@@ -97,12 +98,14 @@ export async function runBatch<Item, Data, Request>(
   concurrency: number,
   onItemError: ((error: unknown, detail: { index: number; status: number; code: string }) => void) | undefined,
   stopped: () => boolean = () => false,
+  mappers?: readonly ErrorMapper[],
+  onMapperFailure?: MapperFailureHandler,
 ): Promise<BatchResult<Data | Record<string, never>, Request | DefaultEcho>[]> {
   const results = new Array<BatchResult<Data | Record<string, never>, Request | DefaultEcho>>(items.length);
   let cursor = 0;
 
   const failed = (index: number, request: Request | DefaultEcho, error: unknown) => {
-    const normalized = normalizeError(error);
+    const normalized = normalizeError(error, mappers, onMapperFailure);
     if (normalized.status >= 500 && onItemError !== undefined) {
       try {
         onItemError(error, { index, status: normalized.status, code: normalized.errors[0]?.code ?? 'INTERNAL_ERROR' });

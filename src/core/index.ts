@@ -39,7 +39,7 @@ export {
 } from './catalog.js';
 export { ApiError, isApiError, type ApiErrorOptions } from './api-error.js';
 export { defineErrors, type ErrorCatalog, type ErrorFactory } from './define-errors.js';
-export { normalizeError, ALLOWED_ERROR_HEADERS, type NormalizedError } from './normalize.js';
+export { normalizeError, ALLOWED_ERROR_HEADERS, type NormalizedError, type ErrorMapper, type MapperFailureHandler } from './normalize.js';
 export { ResponseError, TimedOutAnswerError, RejectedWithoutReasonError } from './response-errors.js';
 export { MAX_ERROR_MESSAGE_LENGTH } from './clip.js';
 export { TRACE_ID_HEADER, VERSION_HEADER } from './headers.js';

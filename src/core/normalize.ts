@@ -260,6 +260,58 @@ function classify(error: unknown): NormalizedError {
 }
 
 /**
+ * A team's own mapping, tried before the built-in one (`envelope({ mapErrors })`):
+ * given any thrown value, it returns the answer as an `ApiError` (anything
+ * `isApiError()` accepts), or `undefined` when the error is not one it knows.
+ * What it returns goes through the same checks as a thrown `ApiError`.
+ *
+ * @example
+ * ```ts
+ * const uniqueViolations: ErrorMapper = (error) =>
+ *   error instanceof UniqueConstraintError ? new ApiError(400, 'EMAIL_TAKEN', 'This email is already registered.') : undefined;
+ * ```
+ */
+export type ErrorMapper = (error: unknown) => ApiError | undefined;
+
+/**
+ * Told when a mapper of `normalizeError(error, mappers)` failed and was
+ * skipped: it threw (`threw: true`, `value` is what it threw) or returned
+ * something that is neither `undefined` nor an `ApiError` (`value` is that).
+ */
+export type MapperFailureHandler = (mapper: ErrorMapper, index: number, threw: boolean, value: unknown) => void;
+
+/**
+ * The first mapper's answer, normalised; `undefined` when none claims the
+ * error. A mapper that throws or returns anything but an `ApiError` or
+ * `undefined` is skipped (and `onFailure` told), never trusted.
+ */
+function fromMappers(error: unknown, mappers: readonly ErrorMapper[], onFailure: MapperFailureHandler | undefined): NormalizedError | undefined {
+  for (let i = 0; i < mappers.length; i++) {
+    const mapper = mappers[i] as ErrorMapper;
+    let answer: unknown;
+    try {
+      answer = mapper(error);
+    } catch (thrown) {
+      notify(onFailure, mapper, i, true, thrown);
+      continue;
+    }
+    if (answer === undefined) continue;
+    if (isApiError(answer)) return fromApiError(answer);
+    notify(onFailure, mapper, i, false, answer);
+  }
+  return undefined;
+}
+
+function notify(onFailure: MapperFailureHandler | undefined, mapper: ErrorMapper, index: number, threw: boolean, value: unknown): void {
+  if (onFailure === undefined) return;
+  try {
+    onFailure(mapper, index, threw, value);
+  } catch {
+    // A failing report must not change the answer.
+  }
+}
+
+/**
  * Turns any thrown value into the answer the client gets. The one mapping
  * used by the error handler, `batch()` and every guard.
  *
@@ -286,10 +338,20 @@ function classify(error: unknown): NormalizedError {
  * - anything else (strings, `null`, numbers, a `status` of 200, "400", 999 or
  *   NaN, an object whose getters throw): 500 `INTERNAL_ERROR`.
  *
+ * `mappers` (what `envelope({ mapErrors })` gives) are tried first, in
+ * order: the first `ApiError` one returns is the answer, checked like a
+ * thrown one (a status the spec does not use, or no valid error object,
+ * gives 500). A mapper that throws or returns anything else is skipped, and
+ * `onMapperFailure` (if given) is told.
+ *
  * Never throws.
  */
-export function normalizeError(error: unknown): NormalizedError {
+export function normalizeError(error: unknown, mappers?: readonly ErrorMapper[], onMapperFailure?: MapperFailureHandler): NormalizedError {
   try {
+    if (mappers !== undefined) {
+      const mapped = fromMappers(error, mappers, onMapperFailure);
+      if (mapped !== undefined) return mapped;
+    }
     return classify(error);
   } catch {
     return INTERNAL;

@@ -13,6 +13,7 @@ import {
 } from '../core/batch.js';
 import { ResponseError } from '../core/response-errors.js';
 import { contextOf } from './context.js';
+import { reportMapperFailure } from './map-errors.js';
 import { errorReport, reportToStderr } from './report.js';
 import { dropLate, forward, writeEnvelope } from './write.js';
 
@@ -21,7 +22,8 @@ import { dropLate, forward, writeEnvelope } from './write.js';
  * and answers 200 `{ meta: { status: "BATCH_PROCESSED" }, results }` in item
  * order. An item's thrown error becomes `{ status: "ERROR", request, errors }`
  * mapped exactly as the error handler maps it; its return value becomes
- * `{ status: "SUCCESS", request, data }`. A body that is not an array, an
+ * `{ status: "SUCCESS", request, data }`. The mappers of
+ * `envelope({ mapErrors })` apply to items' errors too. A body that is not an array, an
  * empty array or one longer than `maxItems` is a whole-request 400
  * `VALIDATION_ERROR`. Resolves once the answer is sent; never rejects.
  *
@@ -60,7 +62,16 @@ export async function batch<Item, Data, Request = DefaultEcho>(
   const echo = (options.echo ?? defaultEcho) as (item: Item, index: number) => Request | DefaultEcho;
   // Once the client has gone, or another answer (a 504 from timeout()) went out, nobody reads
   // this one: no new item starts (work in flight finishes).
-  const results = await runBatch(items as Item[], handler, echo, limits.concurrency, onItemError, () => res.headersSent || res.destroyed);
+  const results = await runBatch(
+    items as Item[],
+    handler,
+    echo,
+    limits.concurrency,
+    onItemError,
+    () => res.headersSent || res.destroyed,
+    context.mapErrors,
+    reportMapperFailure,
+  );
   if (res.headersSent) return dropLate(res);
   if (res.destroyed) return;
   const failure = writeEnvelope(res, 200, batchEnvelope(context, results, context.warnings));

@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ServerResponse } from 'node:http';
 import type { WarningObject } from '../core/envelope.js';
+import type { ErrorMapper } from '../core/normalize.js';
 import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 import { newTraceId } from '../core/trace-id.js';
 import { IMPLICIT_VERSION, type VersionSet } from '../core/version.js';
@@ -32,11 +33,19 @@ export interface MutableContext {
   openTelemetry: OpenTelemetryTraceApi | undefined;
   /** What `requestContext()` hands out, made on its first call. */
   view: object | undefined;
+  /** `envelope({ mapErrors })`, the same frozen array for every request; `undefined` without it. */
+  mapErrors: readonly ErrorMapper[] | undefined;
 }
 
 /** Makes a context; every field is present from the start so all contexts share one shape. */
-export function newContext(traceId: string, version: string, versions: VersionSet | undefined, startedAt: number | undefined): MutableContext {
-  return { traceId, version, warnings: undefined, versions, startedAt, code: undefined, span: undefined, traceFlags: undefined, traceState: undefined, openTelemetry: undefined, view: undefined };
+export function newContext(
+  traceId: string,
+  version: string,
+  versions: VersionSet | undefined,
+  startedAt: number | undefined,
+  mapErrors: readonly ErrorMapper[] | undefined,
+): MutableContext {
+  return { traceId, version, warnings: undefined, versions, startedAt, code: undefined, span: undefined, traceFlags: undefined, traceState: undefined, openTelemetry: undefined, view: undefined, mapErrors };
 }
 
 const storage = new AsyncLocalStorage<MutableContext>();
@@ -63,7 +72,7 @@ export function peekContext(res: ServerResponse): MutableContext | undefined {
 export function contextOf(res: ServerResponse): MutableContext {
   const existing = (res as WithContext)[contextKey];
   if (existing !== undefined) return existing;
-  const context = newContext(newTraceId(), IMPLICIT_VERSION, undefined, undefined);
+  const context = newContext(newTraceId(), IMPLICIT_VERSION, undefined, undefined, undefined);
   (res as WithContext)[contextKey] = context;
   if (!res.headersSent) {
     res.setHeader(TRACE_ID_HEADER, context.traceId);

@@ -9,7 +9,7 @@ import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
 import { DEFAULT_CONTENT_TYPES, DEFAULT_MAX_BODY_SIZE, checkBody, compileBodyGuard } from '../core/guards.js';
 import { parseVersions, resolveVersion } from '../core/version.js';
-import type { NormalizedError } from '../core/normalize.js';
+import type { ErrorMapper, NormalizedError } from '../core/normalize.js';
 import { inspect } from 'node:util';
 import { durationSince, pathWithoutQuery } from '../core/report.js';
 import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
@@ -17,6 +17,7 @@ import { newTraceId } from '../core/trace-id.js';
 import { checkOptionKeys, optionNames } from '../core/options.js';
 import { enterContext, newContext, type MutableContext } from './context.js';
 import { compileDeprecations, type Deprecation } from './deprecations.js';
+import { compileMapErrors } from './map-errors.js';
 import { checkTracingBridges, compileTrustIncoming } from './incoming-trace.js';
 import { routeMethods, unmatchedAnswer, type RoutedRequest } from './not-found.js';
 import { useActiveSpan } from './open-telemetry.js';
@@ -77,6 +78,22 @@ export interface EnvelopeOptions extends TracingOptions {
    * @default none
    */
   readonly onResponse?: (report: ResponseReport) => void;
+  /**
+   * Your own error mappings, tried in order before the built-in ones, for
+   * every thrown error of the request: in `errorHandler()`, in `batch()`
+   * items and in the guards. Each gets the thrown value and returns an
+   * `ApiError` (the answer) or `undefined` (not one it knows); the first
+   * `ApiError` wins. A mapper that throws or returns anything else is
+   * skipped (reported once on stderr) and the built-in mapping answers.
+   * `schemaErrors` from `kompliant-envelope/validate` maps thrown zod,
+   * valibot and arktype errors this way.
+   * @default none (the built-in mapping only)
+   * @example
+   * ```ts
+   * app.use(envelope({ mapErrors: [schemaErrors, (e) => (e instanceof UniqueConstraintError ? Errors.EMAIL_TAKEN() : undefined)] }));
+   * ```
+   */
+  readonly mapErrors?: readonly ErrorMapper[];
 }
 
 /** Express's `next`; inlined in the API reference. @inline */
@@ -91,6 +108,7 @@ const ENVELOPE_OPTIONS = optionNames<EnvelopeOptions>({
   trustIncoming: true,
   openTelemetry: true,
   clsNamespace: true,
+  mapErrors: true,
 });
 const DEPRECATION_OPTIONS = optionNames<Deprecation>({ since: true, sunset: true, link: true });
 
@@ -131,6 +149,7 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
   const deprecations = compileDeprecations(deprecationOptions, versions);
   const trustIncoming = compileTrustIncoming(options.trustIncoming);
   checkTracingBridges(options);
+  const mapErrors = compileMapErrors(options.mapErrors);
   if (onResponse !== undefined && typeof onResponse !== 'function') throw new TypeError('The `onResponse` option of envelope() must be a function.');
   const guard = compileBodyGuard(maxBodySize, contentTypes);
   const unsupportedVersion: NormalizedError = Object.freeze({
@@ -147,7 +166,7 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
     const headers = req.headers;
     const header = headers['x-api-version'];
     const version = resolveVersion(typeof header === 'string' ? header : undefined, versions);
-    const context = newContext('', version ?? versions.latest, versions, performance.now());
+    const context = newContext('', version ?? versions.latest, versions, performance.now(), mapErrors);
     // The active span's id (the one in the tracing backend), else a trusted incoming one, else a new one.
     if (!((openTelemetry !== undefined && useActiveSpan(openTelemetry, context)) || (trustIncoming !== undefined && trustIncoming(headers, context)))) {
       context.traceId = newTraceId();

@@ -9,6 +9,7 @@ import type { ErrorReporter } from '../core/report.js';
 import { checkOptionKeys, optionNames } from '../core/options.js';
 import { contextOf, type MutableContext } from './context.js';
 import { unmatchedAnswer, type RoutedRequest } from './not-found.js';
+import { reportMapperFailure } from './map-errors.js';
 import { recordSpanException } from './open-telemetry.js';
 import { errorReport, reportToStderr, safeReport } from './report.js';
 import { writeEnvelopeOrInternal } from './write.js';
@@ -40,8 +41,9 @@ const ERROR_HANDLER_OPTIONS = optionNames<ErrorHandlerOptions>({ onError: true }
  * - no route for the path → 400 `ROUTE_NOT_FOUND`; a route for other methods
  *   → 400 `METHOD_NOT_ALLOWED` with `Allow`; `OPTIONS` on a known path → 200
  *   with `Allow` and `data.methods`;
- * - any error → the envelope `normalizeError` decides, with its allowlisted
- *   headers; a 5xx never carries the thrown message;
+ * - any error → the envelope `normalizeError` decides (after the mappers of
+ *   `envelope({ mapErrors })`), with its allowlisted headers; a 5xx never
+ *   carries the thrown message;
  * - an error after the response started → reported; a response still open is
  *   destroyed so the client sees it incomplete rather than silently cut.
  *
@@ -93,7 +95,7 @@ export function errorHandler(
 
   function failed(error: unknown, res: ServerResponse): void {
     const context = contextOf(res);
-    const normalized = normalizeError(error);
+    const normalized = normalizeError(error, context.mapErrors, reportMapperFailure);
     if (res.headersSent) {
       report(error, res, context, normalized, true);
       if (!res.writableEnded) res.destroy();

@@ -1,11 +1,13 @@
 /**
  * kompliant-envelope/validate: request validation with any Standard Schema
- * library (zod, valibot, arktype), one `VALIDATION_ERROR` per issue. Every
+ * library (zod, valibot, arktype), one `VALIDATION_ERROR` per issue, and
+ * `schemaErrors` for the schema errors handlers throw. Every
  * export is listed here by name.
  *
  * @module kompliant-envelope/validate
  */
 export { validate, validated, type ValidateSchemas, type ValidateOptions } from './validate.js';
+export { schemaErrors } from './schema-errors.js';
 export {
   validationErrors,
   MAX_VALIDATION_ERRORS,
