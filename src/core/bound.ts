@@ -1,10 +1,18 @@
 /**
- * Bounds what a caller puts beside `code` and `message` in an error or
+ * Bounds on text and values that go into an answer: one `clip` for every
+ * message, and the bounds of what a caller puts beside `code` and `message` in an error or
  * warning, so one careless `extra` (a whole request body, a 50 MB string, a
  * Buffer, a cycle, a deep tree) cannot make an answer huge, unserialisable
  * or shaped differently from an error object.
  */
-import { clip } from './clip.js';
+
+/** The longest error message sent as is; longer ones are cut. */
+export const MAX_ERROR_MESSAGE_LENGTH = 1000;
+
+/** `text` when it has at most `max` characters, else its start and `…`, `max` characters in all. */
+export function clip(text: string, max: number = MAX_ERROR_MESSAGE_LENGTH): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 
 /** Longest string kept as is; longer ones are cut and end with `…`. */
 export const MAX_EXTRA_STRING = 2000;

@@ -41,7 +41,7 @@ export { ApiError, isApiError, type ApiErrorOptions } from './api-error.js';
 export { defineErrors, type ErrorCatalog, type ErrorFactory } from './define-errors.js';
 export { normalizeError, ALLOWED_ERROR_HEADERS, type NormalizedError, type ErrorMapper, type MapperFailureHandler } from './normalize.js';
 export { ResponseError, TimedOutAnswerError, RejectedWithoutReasonError } from './response-errors.js';
-export { MAX_ERROR_MESSAGE_LENGTH } from './clip.js';
+export { MAX_ERROR_MESSAGE_LENGTH } from './bound.js';
 export { TRACE_ID_HEADER, VERSION_HEADER } from './headers.js';
 export { DEFAULT_MAX_BODY_SIZE, DEFAULT_CONTENT_TYPES } from './guards.js';
 export { IMPLICIT_VERSION } from './version.js';

@@ -1,8 +1,7 @@
-import { STANDARD_ERRORS, isErrorHttpStatus, type ErrorHttpStatus, type StandardErrorCode } from './catalog.js';
+import { STANDARD_ERRORS, isErrorHttpStatus, reasonPhrase, type ErrorHttpStatus, type StandardErrorCode } from './catalog.js';
 import { entry, type ErrorObject } from './envelope.js';
 import { ApiError, isApiError } from './api-error.js';
-import { clip } from './clip.js';
-import { reasonPhrase } from './reason-phrases.js';
+import { clip } from './bound.js';
 import { isUpstreamError } from './upstream.js';
 
 /** What any thrown value becomes: the status, the `errors` array and the response headers to send. */

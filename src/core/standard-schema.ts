@@ -6,7 +6,7 @@
  */
 import { STANDARD_ERRORS } from './catalog.js';
 import { entry, type ErrorObject } from './envelope.js';
-import { clip } from './clip.js';
+import { clip } from './bound.js';
 
 /** A path segment given as an object, as valibot does: `{ key }`. */
 export interface StandardSchemaPathSegment {

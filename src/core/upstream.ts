@@ -4,7 +4,7 @@
  * SEND (http-errors, `ApiError`). Recognised by the shapes the clients
  * document, never by `instanceof`: core imports none of them.
  */
-import { clip } from './clip.js';
+import { clip } from './bound.js';
 
 /** The call an upstream error describes, as `onError` receives it; each field only when the error carries it. */
 export interface UpstreamCall {

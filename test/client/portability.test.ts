@@ -31,7 +31,6 @@ describe('client portability', () => {
     const files = [...modules.keys()].map((file) => file.slice(SRC.length + 1)).sort();
     expect(files.filter((file) => !file.startsWith('client/'))).toEqual([
       'core/bound.ts',
-      'core/clip.ts',
       'core/envelope.ts',
       'core/headers.ts',
       'core/options.ts',
