@@ -6,12 +6,13 @@ import type { Request } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, type ErrorObject } from '../core/envelope.js';
 import { clientApiError } from '../core/api-error.js';
-import { normalizeError, type NormalizedError } from '../core/normalize.js';
+import type { NormalizedError } from '../core/normalize.js';
+import { isHeaderName } from '../core/headers.js';
 import { errorForNext } from '../express/async-handler.js';
 import { checkOptionKeys, optionNames } from '../core/options.js';
 import { isThenable } from '../core/thenable.js';
 import { peekContext } from '../express/context.js';
-import { reportMapperFailure } from '../express/map-errors.js';
+import { normalizeForRequest } from '../express/map-errors.js';
 import { sendError } from '../express/write.js';
 
 /** Express's `next`; inlined in the API reference. @inline */
@@ -63,7 +64,6 @@ export function principalOf<Principal = unknown>(req: IncomingMessage): Principa
 const AUTHENTICATE_OPTIONS = optionNames<AuthenticateOptions<unknown>>({ headers: true, verify: true, challenge: true, message: true });
 const AUTHORIZE_OPTIONS = optionNames<AuthorizeOptions>({ message: true, extra: true });
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
 const SAFE_CHALLENGE = /^[\t\x20-\x7e]{1,512}$/;
 
 /**
@@ -84,7 +84,7 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
   checkOptionKeys(options, AUTHENTICATE_OPTIONS, 'authenticate()');
   if (typeof options.verify !== 'function') throw new TypeError(needsVerify);
   const { headers = [], verify, message = 'The credentials are not valid.' } = options;
-  if (!Array.isArray(headers) || !headers.every((h) => typeof h === 'string' && HEADER_NAME.test(h))) {
+  if (!Array.isArray(headers) || !headers.every((h) => typeof h === 'string' && isHeaderName(h))) {
     throw new TypeError('The `headers` option of authenticate() must be an array of header names such as "X-API-Key".');
   }
   const challenge =
@@ -114,7 +114,7 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
   // `verify` is a failed authentication, its cause kept for onError.
   // `envelope({ mapErrors })` is asked too: a team's mapping of its auth library's errors is kept.
   const reject = (res: ServerResponse, next: Next, error: unknown) => {
-    if (error && normalizeError(error, peekContext(res)?.mapErrors, reportMapperFailure).status !== 500) return next(error);
+    if (error && normalizeForRequest(error, peekContext(res)).status !== 500) return next(error);
     next(clientApiError(401, 'AUTHENTICATION_FAILED', message, undefined, { cause: error, ...(challengeHeaders ? { headers: challengeHeaders } : {}) }));
   };
 

@@ -4,7 +4,10 @@
  * `Sunset` and `Link` headers each of their requests gets.
  */
 import { entry, type WarningObject } from '../core/envelope.js';
+import { checkOptionKeys, optionNames } from '../core/options.js';
 import type { VersionSet } from '../core/version.js';
+
+const DEPRECATION_OPTIONS = optionNames<Deprecation>({ since: true, sunset: true, link: true });
 
 /** How a version is deprecated. */
 export interface Deprecation {
@@ -44,6 +47,8 @@ export function compileDeprecations(
   for (const version of Object.keys(deprecations)) {
     if (!versions.supported.has(version)) throw new TypeError(`The \`deprecations\` option names ${JSON.stringify(version)}, which is not in \`versions\`.`);
     if (version === versions.latest) throw new TypeError(`The latest version (${version}) cannot be deprecated.`);
+    // A misspelt `sunset` would otherwise go unsent without a word.
+    checkOptionKeys(deprecations[version], DEPRECATION_OPTIONS, `envelope()'s deprecation of version ${JSON.stringify(version)}`);
     const { since, sunset, link } = deprecations[version] as Deprecation;
     const sinceDate = toDate(since, `\`since\` of ${version}`);
     const sunsetDate = sunset === undefined ? undefined : toDate(sunset, `\`sunset\` of ${version}`);

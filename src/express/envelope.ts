@@ -110,16 +110,6 @@ const ENVELOPE_OPTIONS = optionNames<EnvelopeOptions>({
   clsNamespace: true,
   mapErrors: true,
 });
-const DEPRECATION_OPTIONS = optionNames<Deprecation>({ since: true, sunset: true, link: true });
-
-/** A misspelt `sunset` would otherwise go unsent without a word. */
-function checkDeprecationKeys(deprecations: unknown): void {
-  if (deprecations === null || typeof deprecations !== 'object' || Array.isArray(deprecations)) return;
-  for (const [version, deprecation] of Object.entries(deprecations)) {
-    checkOptionKeys(deprecation, DEPRECATION_OPTIONS, `envelope()'s deprecation of version ${JSON.stringify(version)}`);
-  }
-}
-
 /**
  * The middleware to mount first: `app.use(envelope())`.
  * Options are checked here, once: an unknown option (a typo) throws a
@@ -135,7 +125,6 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
     throw new TypeError('The options of envelope() must be an object.');
   }
   checkOptionKeys(options, ENVELOPE_OPTIONS, 'envelope()');
-  checkDeprecationKeys(options.deprecations);
   const {
     versions: versionList,
     contentTypes = DEFAULT_CONTENT_TYPES,

@@ -9,7 +9,7 @@ import type { ErrorReporter } from '../core/report.js';
 import { checkOptionKeys, optionNames } from '../core/options.js';
 import { contextOf, type MutableContext } from './context.js';
 import { unmatchedAnswer, type RoutedRequest } from './not-found.js';
-import { reportMapperFailure } from './map-errors.js';
+import { normalizeForRequest } from './map-errors.js';
 import { recordSpanException } from './open-telemetry.js';
 import { errorReport, reportToStderr, safeReport } from './report.js';
 import { writeEnvelopeOrInternal } from './write.js';
@@ -95,7 +95,7 @@ export function errorHandler(
 
   function failed(error: unknown, res: ServerResponse): void {
     const context = contextOf(res);
-    const normalized = normalizeError(error, context.mapErrors, reportMapperFailure);
+    const normalized = normalizeForRequest(error, context);
     if (res.headersSent) {
       report(error, res, context, normalized, true);
       if (!res.writableEnded) res.destroy();

@@ -3,7 +3,8 @@
  * `envelope()` is made, and the report of a mapper that fails at run time.
  */
 import { inspect } from 'node:util';
-import type { ErrorMapper, MapperFailureHandler } from '../core/normalize.js';
+import { normalizeError, type ErrorMapper, type MapperFailureHandler, type NormalizedError } from '../core/normalize.js';
+import type { MutableContext } from './context.js';
 
 /**
  * The checked `mapErrors` option: a frozen copy of the array, shared by
@@ -42,3 +43,8 @@ export const reportMapperFailure: MapperFailureHandler = (mapper, index, threw, 
       `${inspect(value, { depth: 2, breakLength: Infinity })}\n`,
   );
 };
+
+/** `normalizeError()` with the request's `mapErrors` (none without `envelope()`), failures reported as above. */
+export function normalizeForRequest(error: unknown, context: MutableContext | undefined): NormalizedError {
+  return normalizeError(error, context?.mapErrors, reportMapperFailure);
+}
