@@ -31,7 +31,12 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => voi
 
 /** The schemas of `validate()`, one per request part; give at least one. */
 export interface ValidateSchemas {
-  /** Checks `req.body` (after a body parser); the parsed value replaces it. */
+  /**
+   * Checks `req.body` (after a body parser); the parsed value replaces it.
+   * A request without a body is checked as `{}` on Express 4 and 5 alike
+   * (Express 5 leaves `req.body` undefined), so an object schema answers
+   * one error per missing field.
+   */
   readonly body?: StandardSchemaV1;
   /** Checks `req.query`; the parsed value replaces it (also on Express 5, where `req.query` is a getter). */
   readonly query?: StandardSchemaV1;
@@ -186,7 +191,12 @@ export function validate(schemas: ValidateSchemas, options: ValidateOptions = {}
     let pending = false;
     try {
       for (const check of checks) {
-        const outcome = check.props.validate((req as unknown as Record<Part, unknown>)[check.part]);
+        let input = (req as unknown as Record<Part, unknown>)[check.part];
+        // A request without a body: Express 5's body parsers leave req.body undefined,
+        // Express 4's set {}. Checking {} on both gives one error per missing field,
+        // what a form needs, instead of one "expected object" for the whole body.
+        if (input === undefined && check.part === 'body') input = {};
+        const outcome = check.props.validate(input);
         if (isThenable(outcome)) pending = true;
         outcomes.push(outcome);
       }

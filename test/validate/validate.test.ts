@@ -164,6 +164,32 @@ describe.each(EXPRESS_VERSIONS)('validate() on %s', (_name, express) => {
       expect(fieldsOf(res.body.errors)).toEqual(['body.customer.email', 'body.items.1.quantity', 'body.items.1.sku']);
     });
 
+    it('answers a POST without a body with one VALIDATION_ERROR per missing field, as on the other major', async () => {
+      // Express 5's express.json() leaves req.body undefined here, Express 4's makes it {}.
+      const res = await request(app().app).post('/orders');
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: expectedErrors(await issuesOf(lib.order, {}), 'body') });
+      expect(fieldsOf(res.body.errors)).toEqual(['body.customer', 'body.items']);
+    });
+
+    it('checks a missing body as {} also without a body parser, and passes {} on when the schema accepts it', async () => {
+      const { app: bare } = buildApp(
+        express,
+        (a) => {
+          a.post('/orders', validate({ body: lib.order }), (_req, res) => ok(res));
+          a.post('/notes', validate({ body: lib.list }), (req, res) => ok(res, { body: req.body }));
+        },
+        { json: false },
+      );
+      const missing = await request(bare).post('/orders');
+      expect(missing.status).toBe(400);
+      expect(missing.body).toEqual({ meta: metaFor(missing, 'ERROR'), errors: expectedErrors(await issuesOf(lib.order, {}), 'body') });
+      const defaults = await request(bare).post('/notes');
+      expect(defaults.status).toBe(200);
+      expect(defaults.body).toEqual({ meta: metaFor(defaults, 'SUCCESS'), data: { body: { limit: 20 } } });
+    });
+
     it('names the part alone for an issue about the whole body', async () => {
       const single = { sku: 'A-1', quantity: 1 };
       const res = await request(app().app).post('/orders/many').send(single);
