@@ -9,7 +9,7 @@ import { clientApiError } from '../core/api-error.js';
 import type { NormalizedError } from '../core/normalize.js';
 import { isHeaderName } from '../core/headers.js';
 import { errorForNext } from '../express/async-handler.js';
-import { checkOptionKeys, optionNames } from '../core/options.js';
+import { checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
 import { isThenable } from '../core/thenable.js';
 import { peekContext } from '../express/context.js';
 import { normalizeForRequest } from '../express/map-errors.js';
@@ -118,7 +118,7 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
     next(clientApiError(401, 'AUTHENTICATION_FAILED', message, undefined, { cause: error, ...(challengeHeaders ? { headers: challengeHeaders } : {}) }));
   };
 
-  return (req, res, next) => {
+  const middleware: Middleware = (req, res, next) => {
     let missing: ErrorObject[] | undefined;
     for (let i = 0; i < lowerNames.length; i++) {
       const value = req.headers[lowerNames[i] as string];
@@ -139,6 +139,7 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
       accept(req, res, next, result);
     }
   };
+  return markMiddleware(middleware, { kind: 'authenticate', headers: Object.freeze([...headers]), challenge });
 }
 
 /** Options of `authorize()`. */
@@ -174,7 +175,7 @@ export function authorize<Principal = unknown>(
   });
   const decide = (res: ServerResponse, next: Next, allowed: unknown) => (allowed === true ? next() : sendError(res, forbidden));
 
-  return (req, res, next) => {
+  return markMiddleware<Middleware>((req, res, next) => {
     let allowed: boolean | Promise<boolean>;
     try {
       allowed = check(req as Request, principalOf<Principal>(req));
@@ -187,5 +188,5 @@ export function authorize<Principal = unknown>(
     } else {
       decide(res, next, allowed);
     }
-  };
+  }, { kind: 'authorize' });
 }

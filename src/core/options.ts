@@ -98,3 +98,49 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 export function optionNames<Options extends object>(names: { readonly [Name in keyof Options]-?: true }): readonly (keyof Options & string)[] {
   return Object.freeze(Object.keys(names)) as readonly (keyof Options & string)[];
 }
+
+/**
+ * The key under which the library's middleware carry a description of their
+ * configuration, for `openApiDocument()` to read when it walks an app's
+ * router. `Symbol.for`, so two copies of the package (a CommonJS and an ESM
+ * one) still recognise each other's middleware. Read at most once per
+ * document; never on a request.
+ */
+export const MIDDLEWARE_INFO: unique symbol = Symbol.for('kompliant-envelope.middleware-info');
+
+/** A validated schema of `validate()`: whatever Standard Schema it was given. */
+type SchemaParts = Readonly<Partial<Record<'body' | 'query' | 'params' | 'headers', unknown>>>;
+
+/** What a middleware of the library says about itself: its kind and the options that shape its answers. */
+export type MiddlewareInfo =
+  | {
+      readonly kind: 'envelope';
+      readonly versions: readonly string[];
+      /** Deprecated versions, with what each one's answers carry. */
+      readonly deprecated: readonly { readonly version: string; readonly since: string; readonly sunset?: string }[];
+      readonly contentTypes: readonly string[];
+    }
+  | { readonly kind: 'authenticate'; readonly headers: readonly string[]; readonly challenge: string | undefined }
+  | { readonly kind: 'authorize' }
+  | { readonly kind: 'rateLimit'; readonly standardHeaders: unknown; readonly legacyHeaders: boolean }
+  | {
+      readonly kind: 'maintenance';
+      /** `true` or `false` when fixed, `undefined` when a function decides per request. */
+      readonly enabled: boolean | undefined;
+      readonly skip: ((req: never) => boolean) | undefined;
+    }
+  | { readonly kind: 'timeout'; readonly ms: number }
+  | { readonly kind: 'validate'; readonly schemas: SchemaParts }
+  | { readonly kind: 'validated'; readonly schema: unknown }
+  | { readonly kind: 'versioned'; readonly versions: readonly string[] }
+  | { readonly kind: 'describe'; readonly options: unknown }
+  | { readonly kind: 'openapi' };
+
+/**
+ * Attaches `info` to `fn` under `MIDDLEWARE_INFO`: a non-enumerable,
+ * read-only property, set once when the middleware is made. Returns `fn`.
+ */
+export function markMiddleware<Fn extends object>(fn: Fn, info: MiddlewareInfo): Fn {
+  Object.defineProperty(fn, MIDDLEWARE_INFO, { value: Object.freeze(info), enumerable: false, writable: false, configurable: false });
+  return fn;
+}

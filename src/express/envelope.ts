@@ -14,7 +14,7 @@ import { inspect } from 'node:util';
 import { durationSince, pathWithoutQuery } from '../core/report.js';
 import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 import { newTraceId } from '../core/trace-id.js';
-import { checkOptionKeys, optionNames } from '../core/options.js';
+import { checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
 import { enterContext, newContext, type MutableContext } from './context.js';
 import { compileDeprecations, type Deprecation } from './deprecations.js';
 import { compileMapErrors } from './map-errors.js';
@@ -151,7 +151,18 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
     headers: undefined,
   });
 
-  return function envelopeMiddleware(req: RoutedRequest, res, next) {
+  // Read by openApiDocument() when it walks the router; never on a request.
+  const info = {
+    kind: 'envelope',
+    versions: versions.list,
+    deprecated: Object.entries(deprecationOptions ?? {}).map(([version, { since, sunset }]) => ({
+      version,
+      since: new Date(since).toISOString(),
+      ...(sunset === undefined ? {} : { sunset: new Date(sunset).toISOString() }),
+    })),
+    contentTypes,
+  } as const;
+  return markMiddleware(function envelopeMiddleware(req: RoutedRequest, res: ServerResponse, next: Next) {
     const headers = req.headers;
     const header = headers['x-api-version'];
     const version = resolveVersion(typeof header === 'string' ? header : undefined, versions);
@@ -204,7 +215,7 @@ export function envelope(options: EnvelopeOptions = {}): (req: IncomingMessage, 
       clsNamespace.set('version', context.version);
       enterContext(res, context, next);
     });
-  };
+  }, info);
 }
 
 function reportResponse(onResponse: (report: ResponseReport) => void, req: RoutedRequest, res: ServerResponse, context: MutableContext): void {

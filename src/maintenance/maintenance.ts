@@ -8,7 +8,7 @@ import { entry } from '../core/envelope.js';
 import { inspect } from 'node:util';
 import { pathWithoutQuery } from '../core/report.js';
 import type { NormalizedError } from '../core/normalize.js';
-import { checkOptionKeys, optionNames } from '../core/options.js';
+import { checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
 import { contextOf } from '../express/context.js';
 import { sendError } from '../express/write.js';
 
@@ -105,10 +105,11 @@ export function maintenance(options: MaintenanceOptions): (req: IncomingMessage,
     next();
   };
 
+  const info = { kind: 'maintenance', enabled: typeof enabled === 'boolean' ? enabled : undefined, skip } as const;
   if (typeof enabled === 'boolean') {
-    return (req, res, next) => (enabled && !skip?.(req as Request) ? sendError(res, answer) : next());
+    return markMiddleware((req, res, next) => (enabled && !skip?.(req as Request) ? sendError(res, answer) : next()), info);
   }
-  return (req, res, next) => {
+  return markMiddleware((req: IncomingMessage, res: ServerResponse, next: Next) => {
     if (skip?.(req as Request)) return next();
     let state: boolean | Promise<boolean>;
     try {
@@ -121,5 +122,5 @@ export function maintenance(options: MaintenanceOptions): (req: IncomingMessage,
       (on) => (on === true ? sendError(res, answer) : next()),
       (error: unknown) => failOpen(req, res, next, error),
     );
-  };
+  }, info);
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Options as LimiterOptions, RateLimitRequestHandler, Store } from 'express-rate-limit';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
-import { MAX_TIMER_MS, checkNumberOption, checkOptionKeys, optionNames } from '../core/options.js';
+import { MAX_TIMER_MS, checkNumberOption, checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
 import { requestContext } from '../express/request-context.js';
 import { sendError } from '../express/write.js';
 import { loadExpressRateLimit } from './peer.js';
@@ -206,7 +206,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitRequestHandl
   checkNumberOption(storeTimeout, 'storeTimeout', 'rateLimit()', { max: MAX_TIMER_MS, unit: 'milliseconds' });
   const propertyName = rest.requestPropertyName ?? 'rateLimit';
 
-  return expressRateLimit({
+  const limiter = expressRateLimit({
     logger: storeErrorLogger(),
     ...rest,
     standardHeaders,
@@ -228,4 +228,5 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitRequestHandl
       });
     },
   });
+  return markMiddleware(limiter, { kind: 'rateLimit', standardHeaders, legacyHeaders });
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
 import type { NormalizedError } from '../core/normalize.js';
-import { MAX_TIMER_MS, checkOptionKeys, optionNames } from '../core/options.js';
+import { MAX_TIMER_MS, checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
 import { TimedOutAnswerError } from '../core/response-errors.js';
 import { markTimedOut } from '../express/timed-out.js';
 import { forward, sendError } from '../express/write.js';
@@ -80,7 +80,7 @@ export function timeout(ms: number, options: TimeoutOptions = {}): (req: Incomin
     headers: undefined,
   });
 
-  return (_req, res, next) => {
+  return markMiddleware((_req: IncomingMessage, res: ServerResponse, next: Next) => {
     const timer = setTimeout(() => {
       // An answer already under way (headers sent) is left to finish.
       if (res.headersSent) return;
@@ -92,5 +92,5 @@ export function timeout(ms: number, options: TimeoutOptions = {}): (req: Incomin
     res.once('finish', clear);
     res.once('close', clear);
     next();
-  };
+  }, { kind: 'timeout', ms });
 }

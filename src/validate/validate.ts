@@ -20,7 +20,7 @@ import {
 } from '../core/standard-schema.js';
 import { ApiError } from '../core/api-error.js';
 import { errorForNext } from '../express/async-handler.js';
-import { checkOptionKeys, nearestName, optionNames } from '../core/options.js';
+import { checkOptionKeys, markMiddleware, nearestName, optionNames } from '../core/options.js';
 import { isThenable } from '../core/thenable.js';
 import { sendError } from '../express/write.js';
 
@@ -186,7 +186,7 @@ export function validate(schemas: ValidateSchemas, options: ValidateOptions = {}
     next();
   };
 
-  return (req, res, next) => {
+  const middleware: Middleware = (req, res, next) => {
     const outcomes: unknown[] = [];
     let pending = false;
     try {
@@ -209,6 +209,8 @@ export function validate(schemas: ValidateSchemas, options: ValidateOptions = {}
       (error: unknown) => next(errorForNext(error)),
     );
   };
+  const parts = Object.fromEntries(checks.map((check) => [check.part, schemas[check.part]]));
+  return markMiddleware(middleware, { kind: 'validate', schemas: Object.freeze(parts) });
 }
 
 /**
@@ -239,9 +241,9 @@ export function validated<Schema extends StandardSchemaV1, Data>(
     if (isFailure(result)) throw new ApiError(STANDARD_ERRORS.VALIDATION_ERROR.status, validationErrors(result.issues, '', maxErrors, message));
     return handler(result.value as InferOutput<Schema>, index);
   };
-  return (item, index) => {
+  return markMiddleware((item: unknown, index: number): Data | Promise<Data> => {
     const outcome = props.validate(item);
     // A synchronous schema keeps the item synchronous: batch() then skips an await per item.
     return isThenable(outcome) ? Promise.resolve(outcome).then((settled) => settle(settled, index)) : settle(outcome, index);
-  };
+  }, { kind: 'validated', schema });
 }

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
 import { IMPLICIT_VERSION, parseVersions, type VersionSet } from '../core/version.js';
+import { markMiddleware } from '../core/options.js';
 import { runHandler } from '../express/async-handler.js';
 import { contextOf } from '../express/context.js';
 import { forward, sendError } from '../express/write.js';
@@ -61,7 +62,7 @@ export function versioned(handlers: Readonly<Record<string, VersionedHandler>>):
     return plan;
   };
 
-  return (req, res, next) => {
+  return markMiddleware((req: IncomingMessage, res: ServerResponse, next: Next) => {
     const context = contextOf(res);
     const versions = context.versions ?? IMPLICIT_VERSIONS;
     let handler: VersionedHandler | undefined;
@@ -82,5 +83,5 @@ export function versioned(handlers: Readonly<Record<string, VersionedHandler>>):
       });
     }
     runHandler(handler, req as Request, res as Response, next as NextFunction);
-  };
+  }, { kind: 'versioned', versions: Object.freeze(Object.keys(handlers)) });
 }
