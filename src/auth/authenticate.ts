@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry, type ErrorObject } from '../core/envelope.js';
-import { clientApiError } from '../core/api-error.js';
+import { clientApiError, isApiError } from '../core/api-error.js';
 import type { NormalizedError } from '../core/normalize.js';
 import { isHeaderName } from '../core/headers.js';
 import { errorForNext } from '../express/async-handler.js';
@@ -109,12 +109,13 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
     (req as WithPrincipal)[principalKey] = principal;
     next();
   };
-  // An error that already says what it is (an ApiError, an http-error, an
+  // An error that already says what it is (an ApiError, a 500 one included —
+  // hmacVerifier()'s configuration and store errors —, an http-error, an
   // upstream timeout → 504) is answered as such; any other failure of
   // `verify` is a failed authentication, its cause kept for onError.
   // `envelope({ mapErrors })` is asked too: a team's mapping of its auth library's errors is kept.
   const reject = (res: ServerResponse, next: Next, error: unknown) => {
-    if (error && normalizeForRequest(error, peekContext(res)).status !== 500) return next(error);
+    if (error && (isApiError(error) || normalizeForRequest(error, peekContext(res)).status !== 500)) return next(error);
     next(clientApiError(401, 'AUTHENTICATION_FAILED', message, undefined, { cause: error, ...(challengeHeaders ? { headers: challengeHeaders } : {}) }));
   };
 

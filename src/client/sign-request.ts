@@ -7,10 +7,18 @@ import { parseHmacOptions, signedTextPrefix, type HmacOptions } from '../core/si
 
 const ALGORITHMS = { sha256: 'SHA-256', sha512: 'SHA-512' } as const;
 
+/** Lower-case hex of `bytes`. */
+function hexOf(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
 /**
  * The headers a client sends for `hmacVerifier()`: the key id, the Unix
- * timestamp and the hex HMAC of `timestamp \n METHOD \n path?query \n body`.
- * Sign exactly the bytes you send.
+ * timestamp, a fresh nonce and the hex HMAC of
+ * `timestamp \n nonce \n METHOD \n path?query \n body`. Sign exactly the bytes
+ * you send, once per request: the server accepts each nonce once.
  *
  * @example
  * ```ts
@@ -31,8 +39,10 @@ export async function signRequest(
   const secret = config.secrets.get(keyId);
   if (secret === undefined) throw new TypeError(`No secret for the key id ${JSON.stringify(keyId)}.`);
   const timestamp = String(Math.floor(now / 1000));
+  // 128 random bits: two signers never pick the same nonce within a window.
+  const nonce = hexOf(globalThis.crypto.getRandomValues(new Uint8Array(16)));
   const encoder = new TextEncoder();
-  const prefix = encoder.encode(signedTextPrefix(timestamp, method, pathWithQuery));
+  const prefix = encoder.encode(signedTextPrefix(timestamp, nonce, method, pathWithQuery));
   const bytes = typeof body === 'string' ? encoder.encode(body) : body;
   const message = new Uint8Array(prefix.length + bytes.length);
   message.set(prefix, 0);
@@ -40,7 +50,6 @@ export async function signRequest(
   const subtle = globalThis.crypto.subtle;
   const key = await subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: ALGORITHMS[config.algorithm] }, false, ['sign']);
   const signature = new Uint8Array(await subtle.sign('HMAC', key, message));
-  let hex = '';
-  for (const byte of signature) hex += byte.toString(16).padStart(2, '0');
-  return { [config.keyIdHeader]: keyId, [config.timestampHeader]: timestamp, [config.signatureHeader]: hex };
+  const hex = hexOf(signature);
+  return { [config.keyIdHeader]: keyId, [config.timestampHeader]: timestamp, [config.nonceHeader]: nonce, [config.signatureHeader]: hex };
 }

@@ -86,8 +86,11 @@ export class ApiError<Code extends string = ErrorCode> extends Error {
 
 /**
  * An `ApiError` the library makes itself for a client's mistake (a bad
- * signature, refused credentials), where a stack trace would never be read:
- * made without capturing one, which is most of the cost of an Error.
+ * signature, refused credentials). A plain construction: the process-wide
+ * `Error.stackTraceLimit` is never touched, since another request's error
+ * made meanwhile (an await, a hook) would lose its stack. Where such an
+ * answer is fixed, build it once and throw the same instance (as
+ * `hmacVerifier()` does).
  */
 export function clientApiError(
   status: ErrorHttpStatus,
@@ -96,13 +99,7 @@ export function clientApiError(
   extra?: Readonly<Record<string, unknown>>,
   options?: ApiErrorOptions,
 ): ApiError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new ApiError(status, code, message, extra, options);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return new ApiError(status, code, message, extra, options);
 }
 
 /** True for an `ApiError`, also one made by another copy of this library (checked by shape, not `instanceof`). */

@@ -2,6 +2,7 @@
  * What an error report says about its request: the shape `onError` receives,
  * and the pure pieces of it. Nothing here ever reaches a response.
  */
+import { clip } from './bound.js';
 
 /** What a report knows about the request the error belongs to. */
 export interface ErrorReport {
@@ -39,4 +40,67 @@ export function pathWithoutQuery(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
+}
+
+/** What a redacted header value is replaced with. */
+export const REDACTED = '[redacted]';
+
+const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-auth-token']);
+
+/**
+ * True for a header whose value must never be logged: `Authorization`,
+ * `Proxy-Authorization`, `Cookie`, `Set-Cookie`, `X-API-Key`, `X-Auth-Token`,
+ * and any name ending in `-token` or `-secret` (any case).
+ */
+export function isSecretHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_HEADERS.has(lower) || lower.endsWith('-token') || lower.endsWith('-secret');
+}
+
+/**
+ * A copy of `headers` fit for a log line: the value of every header
+ * `isSecretHeader()` names is `[redacted]`; other values become strings
+ * (arrays joined with `, `). Anything but a plain object of headers gives `{}`.
+ * The default reporter prints no headers; use this in your own `onError`
+ * before logging any.
+ *
+ * @example
+ * ```ts
+ * errorHandler({ onError: (error, report) => logger.error({ ...report, headers: redactHeaders(req.headers) }) });
+ * ```
+ */
+export function redactHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === null || typeof headers !== 'object') return out;
+  // axios keeps its headers in an AxiosHeaders instance; its own enumerable keys are the headers.
+  for (const name of Object.keys(headers)) {
+    const value: unknown = (headers as Record<string, unknown>)[name];
+    if (typeof value === 'function' || value === undefined) continue;
+    out[name] = isSecretHeader(name) ? REDACTED : Array.isArray(value) ? value.map(String).join(', ') : String(value);
+  }
+  return out;
+}
+
+// Controls (CR and LF first), the quote and the backslash: a value can neither end its line nor its quotes.
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f"\\\u2028\u2029]/g;
+const BARE = /^[\w.:/@+~%,-]{1,200}$/;
+
+function escapeOne(char: string): string {
+  if (char === '\n') return '\\n';
+  if (char === '\r') return '\\r';
+  if (char === '\t') return '\\t';
+  if (char === '"') return '\\"';
+  if (char === '\\') return '\\\\';
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * `name=value` for a log line: the value as it is when it is a plain token,
+ * else in double quotes with CR, LF, other controls, quotes and backslashes
+ * escaped, so a value can never start a new log line. Values longer than
+ * `max` are cut and end with `…`.
+ */
+export function logField(name: string, value: string, max = 1000): string {
+  const text = clip(value, max);
+  return BARE.test(text) ? `${name}=${text}` : `${name}="${text.replace(NEEDS_ESCAPE, escapeOne)}"`;
 }

@@ -4,6 +4,7 @@
  * (`kompliant-envelope/auth`) and the signer (`kompliant-envelope/client`)
  * both build on this, so they cannot disagree.
  */
+import { isHeaderName } from './headers.js';
 import { checkOptionKeys, optionNames } from './options.js';
 
 /** Options of `hmacVerifier()` and `signRequest()`. */
@@ -16,6 +17,13 @@ export interface HmacOptions {
   readonly timestampHeader?: string;
   /** @default 'X-Signature' (lower-case hex) */
   readonly signatureHeader?: string;
+  /**
+   * The header carrying the request's nonce: 16-128 characters of
+   * `A-Z a-z 0-9 _ -` (`signRequest()` sends 32: the hex of 16 random
+   * bytes), signed with the rest and accepted once within the window.
+   * @default 'X-Nonce'
+   */
+  readonly nonceHeader?: string;
   /** How far the timestamp may be from the server's clock, either way. @default 300 */
   readonly toleranceSeconds?: number;
   /** @default 'sha256' */
@@ -28,15 +36,18 @@ export interface HmacConfig {
   readonly keyIdHeader: string;
   readonly timestampHeader: string;
   readonly signatureHeader: string;
+  readonly nonceHeader: string;
   readonly toleranceSeconds: number;
   readonly algorithm: 'sha256' | 'sha512';
 }
 
-const HMAC_OPTIONS = optionNames<HmacOptions>({
+/** The option names of `HmacOptions`, for `checkOptionKeys`. */
+export const HMAC_OPTIONS = optionNames<HmacOptions>({
   secrets: true,
   keyIdHeader: true,
   timestampHeader: true,
   signatureHeader: true,
+  nonceHeader: true,
   toleranceSeconds: true,
   algorithm: true,
 });
@@ -45,11 +56,11 @@ const HMAC_OPTIONS = optionNames<HmacOptions>({
  * Checks `HmacOptions` and fills in the defaults; throws a `TypeError`/`RangeError` naming the problem.
  * `where` names the caller in the message about an unknown option.
  */
-export function parseHmacOptions(options: HmacOptions, where = 'hmacVerifier() or signRequest()'): HmacConfig {
+export function parseHmacOptions(options: HmacOptions, where = 'hmacVerifier() or signRequest()', known: readonly string[] = HMAC_OPTIONS): HmacConfig {
   const needsSecrets = 'HMAC signatures need a `secrets` object of key id → secret.';
   if (options === null || typeof options !== 'object') throw new TypeError(needsSecrets);
   // Before `secrets` is looked for: a misspelt `secrets` is named as such.
-  checkOptionKeys(options, HMAC_OPTIONS, where);
+  checkOptionKeys(options, known, where);
   if (options.secrets === null || typeof options.secrets !== 'object') throw new TypeError(needsSecrets);
   const ids = Object.keys(options.secrets);
   if (ids.length === 0 || ids.some((id) => typeof options.secrets[id] !== 'string' || (options.secrets[id] as string).length < 16)) {
@@ -59,6 +70,7 @@ export function parseHmacOptions(options: HmacOptions, where = 'hmacVerifier() o
     keyIdHeader = 'X-Key-Id',
     timestampHeader = 'X-Timestamp',
     signatureHeader = 'X-Signature',
+    nonceHeader = 'X-Nonce',
     toleranceSeconds = 300,
     algorithm = 'sha256',
   } = options;
@@ -66,13 +78,27 @@ export function parseHmacOptions(options: HmacOptions, where = 'hmacVerifier() o
     throw new RangeError(`The \`toleranceSeconds\` option must be a whole number of seconds, at least 1, got ${String(toleranceSeconds)}.`);
   }
   if (algorithm !== 'sha256' && algorithm !== 'sha512') throw new TypeError('The `algorithm` option must be "sha256" or "sha512".');
-  return { secrets: new Map(Object.entries(options.secrets)), keyIdHeader, timestampHeader, signatureHeader, toleranceSeconds, algorithm };
+  for (const [name, value] of [['keyIdHeader', keyIdHeader], ['timestampHeader', timestampHeader], ['signatureHeader', signatureHeader], ['nonceHeader', nonceHeader]] as const) {
+    if (typeof value !== 'string' || !isHeaderName(value)) throw new TypeError(`The \`${name}\` option must be a header name such as "X-Nonce".`);
+  }
+  return { secrets: new Map(Object.entries(options.secrets)), keyIdHeader, timestampHeader, signatureHeader, nonceHeader, toleranceSeconds, algorithm };
 }
 
 /**
- * The start of the signed text: timestamp, method and path with query, each
- * followed by a newline. The raw body bytes follow it.
+ * What a nonce may be: 16-128 characters of `A-Z a-z 0-9 _ -` (base64url).
+ * At least 16 so that random ones do not collide; at most 128 so a store
+ * key stays small. Anything else is refused like a bad signature.
  */
-export function signedTextPrefix(timestamp: string, method: string, pathWithQuery: string): string {
-  return `${timestamp}\n${method.toUpperCase()}\n${pathWithQuery}\n`;
+export const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+/**
+ * The start of the signed text, each part followed by a newline: timestamp,
+ * nonce, method and path with query. The raw body bytes follow it. Without a
+ * nonce (`undefined`: a signer from before nonces, accepted only with
+ * `hmacVerifier({ requireNonce: false })`) the nonce line is left out.
+ */
+export function signedTextPrefix(timestamp: string, nonce: string | undefined, method: string, pathWithQuery: string): string {
+  return nonce === undefined
+    ? `${timestamp}\n${method.toUpperCase()}\n${pathWithQuery}\n`
+    : `${timestamp}\n${nonce}\n${method.toUpperCase()}\n${pathWithQuery}\n`;
 }

@@ -10,7 +10,6 @@ import { entry } from '../core/envelope.js';
 import { DEFAULT_CONTENT_TYPES, DEFAULT_MAX_BODY_SIZE, checkBody, compileBodyGuard } from '../core/guards.js';
 import { parseVersions, resolveVersion } from '../core/version.js';
 import type { ErrorMapper, NormalizedError } from '../core/normalize.js';
-import { inspect } from 'node:util';
 import { durationSince, pathWithoutQuery } from '../core/report.js';
 import { TRACE_ID_HEADER, VERSION_HEADER } from '../core/headers.js';
 import { newTraceId } from '../core/trace-id.js';
@@ -18,6 +17,7 @@ import { checkOptionKeys, markMiddleware, optionNames } from '../core/options.js
 import { enterContext, newContext, type MutableContext } from './context.js';
 import { compileDeprecations, type Deprecation } from './deprecations.js';
 import { compileMapErrors } from './map-errors.js';
+import { describeError } from './report.js';
 import { checkTracingBridges, compileTrustIncoming } from './incoming-trace.js';
 import { routeMethods, unmatchedAnswer, type RoutedRequest } from './not-found.js';
 import { useActiveSpan } from './open-telemetry.js';
@@ -231,6 +231,6 @@ function reportResponse(onResponse: (report: ResponseReport) => void, req: Route
       aborted: !res.writableFinished,
     });
   } catch (error) {
-    process.stderr.write(`kompliant-envelope: the onResponse hook threw trace_id=${context.traceId}: ${inspect(error, { depth: 3, breakLength: Infinity })}\n`);
+    process.stderr.write(`kompliant-envelope: the onResponse hook threw trace_id=${context.traceId} ${describeError(error, true)}\n`);
   }
 }

@@ -2,7 +2,7 @@
  * `envelope({ mapErrors })`: the team's own error mappers, checked once when
  * `envelope()` is made, and the report of a mapper that fails at run time.
  */
-import { inspect } from 'node:util';
+import { describeError } from './report.js';
 import { normalizeError, type ErrorMapper, type MapperFailureHandler, type NormalizedError } from '../core/normalize.js';
 import type { MutableContext } from './context.js';
 
@@ -39,8 +39,7 @@ export const reportMapperFailure: MapperFailureHandler = (mapper, index, threw, 
   const what = threw ? 'threw' : 'returned a value that is neither an ApiError nor undefined';
   process.stderr.write(
     `kompliant-envelope: ERR_MAP_ERRORS_MAPPER: mapErrors[${index}]${name} ${what}; it is skipped and the built-in mapping answers. ` +
-      `Reported once per mapper. See docs/error-mapping.md#your-own-mappings-maperrors\n` +
-      `${inspect(value, { depth: 2, breakLength: Infinity })}\n`,
+      `Reported once per mapper. See docs/error-mapping.md#your-own-mappings-maperrors ${describeError(value, threw)}\n`,
   );
 };
 

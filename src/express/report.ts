@@ -3,8 +3,8 @@
  * reporter that writes 5xx and late errors to stderr.
  */
 import type { ServerResponse } from 'node:http';
-import { inspect } from 'node:util';
-import { durationSince, pathWithoutQuery, type ErrorReport, type ErrorReporter } from '../core/report.js';
+import { MAX_ERROR_MESSAGE_LENGTH } from '../core/bound.js';
+import { durationSince, logField, pathWithoutQuery, type ErrorReport, type ErrorReporter } from '../core/report.js';
 import { upstreamOf } from '../core/upstream.js';
 import type { MutableContext } from './context.js';
 
@@ -37,35 +37,80 @@ export function errorReport(
   return durationMs === undefined ? { ...base, upstream } : { ...base, durationMs, upstream };
 }
 
-function describeUpstream(upstream: NonNullable<ErrorReport['upstream']>): string {
-  const parts = [upstream.status === undefined ? 'no answer' : String(upstream.status)];
-  if (upstream.method !== undefined) parts.push(upstream.method);
-  if (upstream.url !== undefined) parts.push(upstream.url);
-  return ` upstream=${parts.join(' ')}`;
+/** The longest stack printed; a stack is most useful at its top. */
+const MAX_STACK = 4000;
+
+function nameOf(error: object): string {
+  const name = (error as { name?: unknown }).name;
+  if (typeof name === 'string' && name !== '') return name;
+  const constructorName = (error as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof constructorName === 'string' && constructorName !== '' ? constructorName : 'Object';
 }
 
-/** The default reporter: one block on stderr for each 5xx or late error, with its trace_id; 4xx are the client's and are not logged. */
+/**
+ * The fields that tell what was thrown, for one log line: `error=<name>
+ * message="…"`, the `stack` when `withStack`, and the `cause`'s name and
+ * message (one level). Never a dump of the value: an HTTP client's error
+ * carries its request config, headers and all, and none of that is printed.
+ * Messages are clipped to `MAX_ERROR_MESSAGE_LENGTH`, CR/LF escaped.
+ */
+export function describeError(error: unknown, withStack: boolean, prefix = ''): string {
+  if (error === null || error === undefined) return logField(`${prefix}error`, String(error));
+  if (typeof error !== 'object' && typeof error !== 'function') {
+    // A thrown string or number says what it is; a symbol or bigint prints as its type.
+    const text = typeof error === 'string' || typeof error === 'number' || typeof error === 'boolean' ? String(error) : typeof error;
+    return `${logField(`${prefix}error`, typeof error)} ${logField(`${prefix}message`, text, MAX_ERROR_MESSAGE_LENGTH)}`;
+  }
+  let line = logField(`${prefix}error`, nameOf(error), 200);
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string') line += ` ${logField(`${prefix}message`, message, MAX_ERROR_MESSAGE_LENGTH)}`;
+  const stack = (error as { stack?: unknown }).stack;
+  if (withStack && typeof stack === 'string') line += ` ${logField(`${prefix}stack`, stack, MAX_STACK)}`;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause !== null && typeof cause === 'object') {
+    line += ` ${logField(`${prefix}cause`, nameOf(cause), 200)}`;
+    const causeMessage = (cause as { message?: unknown }).message;
+    if (typeof causeMessage === 'string') line += ` ${logField(`${prefix}cause_message`, causeMessage, MAX_ERROR_MESSAGE_LENGTH)}`;
+  }
+  return line;
+}
+
+/** The fields of a report: status, code, trace id, version, method, path, duration, upstream call. */
+function describeReport(report: ErrorReport): string {
+  let line = `status=${report.status} ${logField('code', report.code, 200)} ${logField('trace_id', report.traceId, 200)} ${logField('version', report.version, 200)}`;
+  if (report.method !== undefined) line += ` ${logField('method', report.method, 50)}`;
+  if (report.path !== undefined) line += ` ${logField('path', report.path, 2000)}`;
+  if (report.late) line += ' late=true';
+  if (report.durationMs !== undefined) line += ` duration_ms=${report.durationMs}`;
+  const upstream = report.upstream;
+  if (upstream !== undefined) {
+    if (upstream.status !== undefined) line += ` upstream_status=${upstream.status}`;
+    if (upstream.method !== undefined) line += ` ${logField('upstream_method', upstream.method, 50)}`;
+    if (upstream.url !== undefined) line += ` ${logField('upstream_url', upstream.url, 2000)}`;
+  }
+  return line;
+}
+
+/**
+ * The default reporter: one line on stderr for each 5xx or late error —
+ * status, code, trace id, version, method, path (without the query), what
+ * was thrown (name, message, stack, cause) and the upstream call, each as
+ * `name=value`; 4xx are the client's and are not logged.
+ */
 export const reportToStderr: ErrorReporter = (error, report) => {
   if (report.status < 500 && !report.late) return;
-  const where = report.method === undefined ? '' : ` ${report.method} ${report.path ?? ''}`;
-  const what = report.late ? 'error after the response started' : `${report.status} ${report.code}`;
-  process.stderr.write(
-    `kompliant-envelope: ${what} trace_id=${report.traceId} version=${report.version}${where}` +
-      `${report.upstream === undefined ? '' : describeUpstream(report.upstream)}\n` +
-      `${inspect(error, { depth: 3, breakLength: Infinity })}\n`,
-  );
+  process.stderr.write(`kompliant-envelope: ${describeReport(report)} ${describeError(error, true)}\n`);
 };
 
-/** Calls `reporter`; if the reporter itself throws, both errors go to stderr and the caller goes on. */
+/** Calls `reporter`; if the reporter itself throws, both errors go to stderr (one line) and the caller goes on. */
 export function safeReport(reporter: ErrorReporter, error: unknown, report: ErrorReport): void {
   try {
     reporter(error, report);
   } catch (reporterError) {
     try {
       process.stderr.write(
-        `kompliant-envelope: the onError hook threw while reporting ${report.status} ${report.code} trace_id=${report.traceId}\n` +
-          `reported error: ${inspect(error, { depth: 3, breakLength: Infinity })}\n` +
-          `hook error: ${inspect(reporterError, { depth: 3, breakLength: Infinity })}\n`,
+        `kompliant-envelope: the onError hook threw while reporting ${describeReport(report)} ` +
+          `${describeError(error, report.status >= 500)} ${describeError(reporterError, true, 'hook_')}\n`,
       );
     } catch {
       // stderr itself failed; nothing is left to tell.

@@ -5,12 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
-import { inspect } from 'node:util';
-import { pathWithoutQuery } from '../core/report.js';
+import { logField, pathWithoutQuery } from '../core/report.js';
 import type { NormalizedError } from '../core/normalize.js';
 import { checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
 import { contextOf } from '../express/context.js';
+import { describeError } from '../express/report.js';
 import { sendError } from '../express/write.js';
+import type { MaintenanceState } from './redis-switch.js';
 
 /** Options of `maintenance()`. */
 export interface MaintenanceOptions {
@@ -19,9 +20,10 @@ export interface MaintenanceOptions {
    * request (sync or async) — a flag your operators flip, a config value, a
    * feature-flag service. Never a request header or query: clients must not
    * be able to switch it. If the function throws, the request is served (fail
-   * open) and the error logged.
+   * open) and the error logged. Or a shared switch, `redisMaintenanceSwitch()`,
+   * whose state may also carry the `Retry-After` and the message.
    */
-  readonly enabled: boolean | ((req: Request) => boolean | Promise<boolean>);
+  readonly enabled: boolean | ((req: Request) => boolean | Promise<boolean>) | { readonly state: () => MaintenanceState };
   /** Seconds until clients should retry, sent as `Retry-After`. @default 120 */
   readonly retryAfter?: number;
   /** The 503 message. @default 'The service is down for maintenance. Try again later.' */
@@ -67,6 +69,14 @@ export function maintenanceSwitch(initial = false): MaintenanceSwitch {
   });
 }
 
+function answerFor(retryAfter: number, message: string): NormalizedError {
+  return Object.freeze({
+    status: STANDARD_ERRORS.SERVICE_UNAVAILABLE.status,
+    errors: Object.freeze([entry('SERVICE_UNAVAILABLE', message, { retry_after_seconds: retryAfter })]),
+    headers: Object.freeze({ 'Retry-After': String(retryAfter) }),
+  });
+}
+
 /**
  * Answers every request with 503 `SERVICE_UNAVAILABLE` and `Retry-After`
  * while maintenance is on. Mount it after `envelope()`, before the routes.
@@ -80,8 +90,9 @@ export function maintenance(options: MaintenanceOptions): (req: IncomingMessage,
   if (options === null || typeof options !== 'object') throw new TypeError('maintenance() needs an options object with `enabled`.');
   checkOptionKeys(options, MAINTENANCE_OPTIONS, 'maintenance()');
   const { enabled, retryAfter = 120, message = 'The service is down for maintenance. Try again later.', skip } = options;
-  if (typeof enabled !== 'boolean' && typeof enabled !== 'function') {
-    throw new TypeError('The `enabled` option of maintenance() must be a boolean or a function.');
+  const shared = typeof enabled === 'object' && enabled !== null && typeof enabled.state === 'function' ? enabled : undefined;
+  if (typeof enabled !== 'boolean' && typeof enabled !== 'function' && shared === undefined) {
+    throw new TypeError('The `enabled` option of maintenance() must be a boolean, a function, or a shared switch such as redisMaintenanceSwitch().');
   }
   if (!Number.isSafeInteger(retryAfter) || retryAfter < 0) {
     throw new RangeError(`The \`retryAfter\` option of maintenance() must be a whole number of seconds, 0 or more, got ${String(retryAfter)}.`);
@@ -89,23 +100,34 @@ export function maintenance(options: MaintenanceOptions): (req: IncomingMessage,
   if (typeof message !== 'string' || message === '') throw new TypeError('The `message` option of maintenance() must be a non-empty string.');
   if (skip !== undefined && typeof skip !== 'function') throw new TypeError('The `skip` option of maintenance() must be a function.');
 
-  const answer: NormalizedError = Object.freeze({
-    status: STANDARD_ERRORS.SERVICE_UNAVAILABLE.status,
-    errors: Object.freeze([entry('SERVICE_UNAVAILABLE', message, { retry_after_seconds: retryAfter })]),
-    headers: Object.freeze({ 'Retry-After': String(retryAfter) }),
-  });
+  const answer = answerFor(retryAfter, message);
 
   const failOpen = (req: IncomingMessage, res: ServerResponse, next: Next, error: unknown) => {
     const context = contextOf(res);
     process.stderr.write(
-      `kompliant-envelope: the maintenance check failed; the request is served normally trace_id=${context.traceId} ` +
-        `${req.method ?? ''} ${pathWithoutQuery((req as { originalUrl?: string }).originalUrl ?? req.url) ?? ''}\n` +
-        `${inspect(error, { depth: 3, breakLength: Infinity })}\n`,
+      `kompliant-envelope: the maintenance check failed; the request is served normally ${logField('trace_id', context.traceId)} ` +
+        `${logField('method', req.method ?? '')} ${logField('path', pathWithoutQuery((req as { originalUrl?: string }).originalUrl ?? req.url) ?? '', 2000)} ` +
+        `${describeError(error, true)}\n`,
     );
     next();
   };
 
   const info = { kind: 'maintenance', enabled: typeof enabled === 'boolean' ? enabled : undefined, skip } as const;
+  if (shared !== undefined) {
+    // Made again only when the switch's state changes (a new frozen object), never per request.
+    let seen: MaintenanceState | undefined;
+    let current = answer;
+    return markMiddleware((req: IncomingMessage, res: ServerResponse, next: Next) => {
+      const state = shared.state();
+      if (!state.on || skip?.(req as Request)) return next();
+      if (state !== seen) {
+        current = answerFor(state.retryAfter ?? retryAfter, state.message ?? message);
+        seen = state;
+      }
+      sendError(res, current);
+    }, info);
+  }
+  const check = enabled as (req: Request) => boolean | Promise<boolean>;
   if (typeof enabled === 'boolean') {
     return markMiddleware((req, res, next) => (enabled && !skip?.(req as Request) ? sendError(res, answer) : next()), info);
   }
@@ -113,7 +135,7 @@ export function maintenance(options: MaintenanceOptions): (req: IncomingMessage,
     if (skip?.(req as Request)) return next();
     let state: boolean | Promise<boolean>;
     try {
-      state = enabled(req as Request);
+      state = check(req as Request);
     } catch (error) {
       return failOpen(req, res, next, error);
     }
