@@ -299,10 +299,16 @@ describe.each(EXPRESS_VERSIONS)('upstream errors over HTTP, on %s', (_name, expr
       server.use(errorHandler());
       const res = await request(server).get('/p?x=1');
       expect(res.status).toBe(500);
-      const firstLine = String(stderr.mock.calls[0]?.[0]).split('\n')[0];
-      expect(firstLine).toBe(
-        `kompliant-envelope: 500 INTERNAL_ERROR trace_id=${String(res.headers['x-trace-id'])} version=1 GET /p upstream=401 GET ${upstream.base}/status/401`,
+      const line = String(stderr.mock.calls[0]?.[0]);
+      expect(line).toMatch(
+        new RegExp(
+          `^kompliant-envelope: status=500 code=INTERNAL_ERROR trace_id=${String(res.headers['x-trace-id'])} version=1 method=GET path=/p duration_ms=[\\d.]+ ` +
+            `upstream_status=401 upstream_method=GET upstream_url=${upstream.base}/status/401 error=AxiosError message="Request failed with status code 401" stack="`,
+        ),
       );
+      expect(line.endsWith('"\n')).toBe(true);
+      expect(line.split('\n')).toHaveLength(2);
+      expect(line).not.toContain(SECRET);
     } finally {
       stderr.mockRestore();
     }

@@ -158,7 +158,7 @@ describe.each(EXPRESS_VERSIONS)('batch() on %s', (_name, express) => {
       expect(res.status).toBe(200);
       expect(res.body.results[1]).toEqual({ status: 'ERROR', request: { index: 1 }, errors: [INTERNAL] });
       const logged = stderr.mock.calls.map((c) => String(c[0])).join('');
-      expect(logged).toContain(`500 INTERNAL_ERROR (batch item 1) trace_id=${res.headers['x-trace-id']}`);
+      expect(logged).toContain(`status=500 code="INTERNAL_ERROR (batch item 1)" trace_id=${res.headers['x-trace-id']}`);
       expect(logged).toContain('inventory db down');
     } finally {
       stderr.mockRestore();

@@ -398,8 +398,10 @@ describe.each(EXPRESS_VERSIONS)('errorHandler() on %s', (_name, express) => {
         const five = await request(app).get('/five');
         await request(app).get('/four');
         const logged = stderr.mock.calls.map((c) => String(c[0])).join('');
-        expect(logged).toContain(`kompliant-envelope: 500 INTERNAL_ERROR trace_id=${five.headers['x-trace-id']} version=1 GET /five`);
-        expect(logged).toContain('database unreachable');
+        expect(logged).toContain(`kompliant-envelope: status=500 code=INTERNAL_ERROR trace_id=${five.headers['x-trace-id']} version=1 method=GET path=/five duration_ms=`);
+        expect(logged).toContain('error=Error message="database unreachable" stack="Error: database unreachable\\n    at ');
+        // One line per report: the stack's newlines are escaped.
+        expect(logged.split('\n').filter((line) => line !== '')).toHaveLength(1);
         expect(logged).not.toContain('client mistake');
         expect(five.text).not.toContain('database');
       } finally {

@@ -70,8 +70,11 @@ describe.each(EXPRESS_VERSIONS)('maintenance() on %s', (_name, express) => {
       const res = await request(a).get('/orders');
       expect(res.status).toBe(200);
       const logged = stderr.mock.calls.map((c) => String(c[0])).join('');
-      expect(logged).toContain(`the maintenance check failed; the request is served normally trace_id=${res.headers['x-trace-id']} GET /orders\n`);
-      expect(logged).toContain('flag service down');
+      expect(logged).toContain(
+        `the maintenance check failed; the request is served normally trace_id=${res.headers['x-trace-id']} method=GET path=/orders ` +
+          'error=Error message="flag service down" stack="Error: flag service down\\n    at ',
+      );
+      expect(logged.split('\n').filter((line) => line !== '')).toHaveLength(1);
     } finally {
       stderr.mockRestore();
     }
