@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   );
   app.post('/webhooks/orders', (req, res) => ok(res, { from: principalOf(req), got: req.body }));
   app.get('/orders', (_req, res) => ok(res, []));
-  app.get('/health', (_req, res) => ok(res, { up: true }));
+  app.get('/health', (_req, res) => ok(res, { up: true, express: Number(process.env['FLEET_EXPRESS']) }));
   app.use(errorHandler());
 
   const server = app.listen(0, '127.0.0.1', () => {
