@@ -14,7 +14,9 @@ import { hasTimedOut } from './timed-out.js';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 // Headers a half-built answer may have set that would describe the envelope wrongly.
-const STALE_HEADERS = ['Content-Encoding', 'Content-Language', 'Content-Range', 'Content-Disposition', 'ETag', 'Last-Modified'];
+// Lower case: removeHeader() lower-cases every name it is given, and a name
+// already in lower case is returned as it is instead of copied, six times per error answer.
+const STALE_HEADERS = ['content-encoding', 'content-language', 'content-range', 'content-disposition', 'etag', 'last-modified'];
 
 /** Keeps the answer's error code for `onResponse`, and marks the OpenTelemetry span. */
 function noteError(res: ServerResponse, status: number, code: string | undefined): void {
