@@ -1,5 +1,7 @@
+import request from 'supertest';
 import { ApiError } from 'kompliant-envelope';
 import { MAX_ERROR_MESSAGE_LENGTH, normalizeError } from 'kompliant-envelope/core';
+import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
 describe('normalizeError', () => {
   it('never throws, whatever it is given', () => {
@@ -43,6 +45,26 @@ describe('normalizeError', () => {
     expect(message.endsWith('…')).toBe(true);
   });
 
+  it('clips messages by one rule whatever made the error: this copy, another copy or realm, or an http-error', () => {
+    const long = 'z'.repeat(5000);
+    const clipped = `${'z'.repeat(MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+    const foreign = Object.assign(new Error(long), { name: 'ApiError', status: 400, errors: [{ code: 'ORDER_LOCKED', message: long, order_id: 7 }] });
+    const ours = new ApiError(400, [
+      { code: 'ORDER_LOCKED', message: long, order_id: 7 },
+      { code: 'VALIDATION_ERROR', message: 'Is required.', field: 'name' },
+    ]);
+    expect(normalizeError(ours).errors).toEqual([
+      { code: 'ORDER_LOCKED', message: clipped, order_id: 7 },
+      { code: 'VALIDATION_ERROR', message: 'Is required.', field: 'name' },
+    ]);
+    expect(normalizeError(foreign).errors).toEqual([{ code: 'ORDER_LOCKED', message: clipped, order_id: 7 }]);
+    expect(normalizeError({ status: 400, expose: true, message: long }).errors).toEqual([{ code: 'BAD_REQUEST', message: clipped }]);
+    // The error itself is left as it was thrown; a short one is answered with its own objects.
+    expect(ours.errors[0]?.message).toBe(long);
+    const short = new ApiError(400, 'ORDER_LOCKED', 'Locked.');
+    expect(normalizeError(short).errors).toBe(short.errors);
+  });
+
   it('keeps only allowlisted, printable header values', () => {
     const normalized = normalizeError(
       new ApiError(429, 'TOO_MANY_REQUESTS', 'Wait.', undefined, {
@@ -50,5 +72,21 @@ describe('normalizeError', () => {
       }),
     );
     expect(normalized.headers).toEqual({ 'retry-after': '5', 'WWW-Authenticate': 'Bearer' });
+  });
+});
+
+describe.each(EXPRESS_VERSIONS)('one clipping rule over HTTP on %s', (_name, express) => {
+  it('answers a 5,000-character message of this copy and of another copy alike, clipped', async () => {
+    const long = 'z'.repeat(5000);
+    const clipped = `${'z'.repeat(MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+    const { app } = buildApp(express, (a) => {
+      a.get('/ours', () => { throw new ApiError(400, 'ORDER_LOCKED', long); });
+      a.get('/foreign', () => { throw Object.assign(new Error(long), { name: 'ApiError', status: 400, errors: [{ code: 'ORDER_LOCKED', message: long }] }); });
+    });
+    for (const path of ['/ours', '/foreign']) {
+      const res = await request(app).get(path);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: [{ code: 'ORDER_LOCKED', message: clipped }] });
+    }
   });
 });
