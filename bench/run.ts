@@ -1,14 +1,18 @@
 /**
  * `npm run bench`: each variant against its baseline, in turn, several
- * rounds (A B A B …) so drift hits both; medians of req/s and latency, and
- * the ratio to the baseline. Prints a table and writes bench/results/*.json.
+ * rounds (A B B A A B …) so drift hits both; medians of req/s, latency and
+ * CPU per request, and the median of the per-round ratios to the baseline.
+ * Then the cold start of the package root next to Express's. Prints a table
+ * and writes bench/results/*.json.
  *
  * Environment: BENCH_DURATION (seconds per run, default 2), BENCH_ROUNDS
  * (default 3), BENCH_CONNECTIONS (default 32), BENCH_SOAK (seconds of the
- * heap soak, default 60; 0 skips it), BENCH_ONLY (a substring of row names).
+ * heap soak, default 60; 0 skips it), BENCH_ONLY (comma-separated
+ * substrings of row names; a row runs when its name contains one; the soak
+ * then runs only when one of them is `soak`).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -16,8 +20,10 @@ const DURATION = Number(process.env['BENCH_DURATION'] ?? 2);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SOAK = Number(process.env['BENCH_SOAK'] ?? 60);
-const ONLY = process.env['BENCH_ONLY'];
+const ONLY = process.env['BENCH_ONLY']?.split(',').map((part) => part.trim()).filter((part) => part !== '');
+const selected = (name: string) => ONLY === undefined || ONLY.some((part) => name.includes(part));
 const here = __dirname;
+const root = join(here, '..');
 
 interface Server {
   child: ChildProcess;
@@ -53,20 +59,40 @@ function heapOf(server: Server): Promise<number> {
   });
 }
 
+/** The server's CPU time so far (user + system), in microseconds. */
+function cpuOf(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    server.child.once('message', (message: { cpuMicros: number }) => resolve(message.cpuMicros));
+    server.child.send('cpu');
+  });
+}
+
 interface Run {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU time of the server process per request answered, in microseconds. */
+  cpu: number;
   non2xx: number;
   errors: number;
 }
 
-async function load(port: number, path: string, seconds: number, connections = CONNECTIONS): Promise<Run> {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections, duration: seconds, pipelining: 1 });
+/** What each request of a row sends; a GET without headers when absent. */
+interface RequestShape {
+  readonly method: 'POST';
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+async function load(server: Server, path: string, seconds: number, connections = CONNECTIONS, request?: RequestShape): Promise<Run> {
+  const cpuBefore = await cpuOf(server);
+  const result = await autocannon({ url: `http://127.0.0.1:${server.port}${path}`, connections, duration: seconds, pipelining: 1, ...request });
+  const cpuAfter = await cpuOf(server);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpu: result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : 0,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
@@ -86,9 +112,27 @@ interface Row {
   path: string;
   connections?: number;
   target?: number;
+  request?: RequestShape;
+  /** The status both sides must answer, with bodies equal but for the trace id: checked once before measuring. */
+  sameAnswer?: number;
 }
 
 const MAJORS = ['express5', 'express4'];
+
+const postOrder = (order: object): RequestShape => ({
+  method: 'POST',
+  body: JSON.stringify(order),
+  headers: { 'content-type': 'application/json', 'x-api-key': 'key-live-1' },
+});
+const VALID = postOrder({ sku: 'BOOK-1', quantity: 2, note: 'gift wrap' });
+const INVALID = postOrder({ sku: '', quantity: 0 });
+/** envelope() + express.json() + rateLimit() + authenticate() + validate() + ok() + errorHandler() against the same stack by hand (bench/server.ts). */
+const FULL_STACK: Omit<Row, 'major'>[] = [
+  { name: 'full stack: valid POST vs hand-written, ETag on', baseline: 'full-hand', variant: 'full-envelope', path: '/orders', request: VALID, sameAnswer: 200 },
+  { name: 'full stack: valid POST vs hand-written, ETag off', baseline: 'full-hand-no-etag', variant: 'full-envelope', path: '/orders', request: VALID, sameAnswer: 200, target: 1.0 },
+  { name: 'full stack: invalid POST (400) vs hand-written, ETag on', baseline: 'full-hand', variant: 'full-envelope', path: '/orders', request: INVALID, sameAnswer: 400 },
+  { name: 'full stack: invalid POST (400) vs hand-written, ETag off', baseline: 'full-hand-no-etag', variant: 'full-envelope', path: '/orders', request: INVALID, sameAnswer: 400 },
+];
 const ROWS: Row[] = MAJORS.flatMap((major) => [
   { name: 'success: ok() vs res.json', major, baseline: 'success-plain', variant: 'success-envelope', path: '/x', target: 1.0 },
   { name: 'error: http-errors 400 vs JSON error middleware', major, baseline: 'error-plain', variant: 'error-http-errors', path: '/x', target: 0.95 },
@@ -96,25 +140,57 @@ const ROWS: Row[] = MAJORS.flatMap((major) => [
   { name: 'unknown route: ROUTE_NOT_FOUND vs 404', major, baseline: 'unknown-plain', variant: 'unknown-envelope', path: '/nope' },
   { name: 'batch 100: batch() vs Promise.all', major, baseline: 'batch100-plain', variant: 'batch100-envelope', path: '/x' },
   { name: 'batch 10,000: batch() vs Promise.all', major, baseline: 'batch10k-plain', variant: 'batch10k-envelope', path: '/x', connections: 4, target: 1 / 1.2 },
-]).filter((row) => ONLY === undefined || `${row.name} ${row.major}`.includes(ONLY));
+  // The issue's bar is Express 5; Express 4 is shown beside it without one.
+  ...FULL_STACK.map(({ target, ...row }) => ({ ...row, major, ...(major === 'express5' && target !== undefined ? { target } : {}) })),
+]).filter((row) => selected(`${row.name} ${row.major}`));
 
 interface Measured {
   rps: number;
   p50: number;
   p99: number;
+  cpu: number;
 }
 
-/** Starts both servers once, warms them up, then loads them in turn: A B A B … */
+/** One answer of `server`: status and body, the body's trace_id checked against X-Trace-Id and then blanked. */
+async function answerOf(server: Server, row: Row): Promise<{ status: number; body: string }> {
+  const response = await fetch(`http://127.0.0.1:${server.port}${row.path}`, { method: row.request?.method ?? 'GET', headers: row.request?.headers ?? {}, body: row.request?.body ?? null });
+  const text = await response.text();
+  const body = JSON.parse(text) as { meta?: { trace_id?: unknown } };
+  const traceId = response.headers.get('x-trace-id');
+  if (body.meta?.trace_id !== traceId) throw new Error(`${row.variant}: meta.trace_id ${String(body.meta?.trace_id)} is not the X-Trace-Id ${String(traceId)}`);
+  return { status: response.status, body: text.replace(JSON.stringify(traceId), '"<trace id>"') };
+}
+
+/** Both sides answer the same status and the same bytes (but the trace id), or the row is not a comparison. */
+async function checkSameAnswer(row: Row, baseline: Server, variant: Server): Promise<void> {
+  const [base, ours] = await Promise.all([answerOf(baseline, row), answerOf(variant, row)]);
+  if (base.status !== row.sameAnswer || ours.status !== row.sameAnswer || base.body !== ours.body) {
+    throw new Error(`${row.name} (${row.major}): the answers differ\n  ${row.baseline}: ${base.status} ${base.body}\n  ${row.variant}: ${ours.status} ${ours.body}`);
+  }
+}
+
+/**
+ * Starts both servers once, warms them up, then loads them in turn, the
+ * order swapped every round (A B, B A, A B …) so neither side always runs
+ * on the warmer machine.
+ */
 async function compare(row: Row): Promise<{ base: Run[]; ours: Run[] }> {
   const [baseline, variant] = await Promise.all([start(row.baseline, row.major), start(row.variant, row.major)]);
   try {
-    await load(baseline.port, row.path, 1, row.connections); // warm-up: JIT, sockets
-    await load(variant.port, row.path, 1, row.connections);
+    if (row.sameAnswer !== undefined) await checkSameAnswer(row, baseline, variant);
+    // Warm-up: JIT, sockets; 2 s each, since a first round on a busy machine can still cost several times the rest.
+    await load(baseline, row.path, 2, row.connections, row.request);
+    await load(variant, row.path, 2, row.connections, row.request);
     const base: Run[] = [];
     const ours: Run[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      base.push(await load(baseline.port, row.path, DURATION, row.connections));
-      ours.push(await load(variant.port, row.path, DURATION, row.connections));
+      if (i % 2 === 0) {
+        base.push(await load(baseline, row.path, DURATION, row.connections, row.request));
+        ours.push(await load(variant, row.path, DURATION, row.connections, row.request));
+      } else {
+        ours.push(await load(variant, row.path, DURATION, row.connections, row.request));
+        base.push(await load(baseline, row.path, DURATION, row.connections, row.request));
+      }
     }
     return { base, ours };
   } finally {
@@ -123,7 +199,39 @@ async function compare(row: Row): Promise<{ base: Run[]; ours: Run[] }> {
 }
 
 function summarise(runs: Run[]): Measured {
-  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)) };
+  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), cpu: median(runs.map((r) => r.cpu)) };
+}
+
+interface ColdStart {
+  module: string;
+  modules: number;
+  ms: number;
+}
+
+/** The newest modification time of the files under `dir`. */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name);
+    latest = Math.max(latest, name.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/**
+ * A fresh `require(name)` in a new process, 10 times: the median time and
+ * the modules it loaded. `kompliant-envelope` resolves to this package's
+ * built dist/cjs (the package requires itself by name).
+ */
+function coldStart(name: string): ColdStart {
+  const script =
+    'const before = Object.keys(require.cache).length; const t = performance.now(); require(process.argv[1]); ' +
+    'const ms = performance.now() - t; console.log(JSON.stringify({ ms, modules: Object.keys(require.cache).length - before }));';
+  const runs: { ms: number; modules: number }[] = [];
+  for (let i = 0; i < 10; i++) {
+    runs.push(JSON.parse(execFileSync(process.execPath, ['-e', script, name], { cwd: root, encoding: 'utf8', timeout: 30_000 })) as { ms: number; modules: number });
+  }
+  return { module: name, modules: median(runs.map((r) => r.modules)), ms: median(runs.map((r) => r.ms)) };
 }
 
 async function main(): Promise<void> {
@@ -134,35 +242,64 @@ async function main(): Promise<void> {
   const rawServer = await start('raw-node', 'node');
   const floorRuns: Run[] = [];
   try {
-    await load(rawServer.port, '/x', 1);
-    for (let i = 0; i < ROUNDS; i++) floorRuns.push(await load(rawServer.port, '/x', DURATION));
+    await load(rawServer, '/x', 1);
+    for (let i = 0; i < ROUNDS; i++) floorRuns.push(await load(rawServer, '/x', DURATION));
   } finally {
     await stop(rawServer);
   }
   const floor = summarise(floorRuns);
-  console.log(`raw node:http floor: ${fmt(floor.rps)} req/s (p50 ${floor.p50} ms, p99 ${floor.p99} ms)`);
+  console.log(`raw node:http floor: ${fmt(floor.rps)} req/s (p50 ${floor.p50} ms, p99 ${floor.p99} ms, CPU ${floor.cpu.toFixed(1)} µs/req)`);
+  console.log('ratio = median over rounds of ours ÷ baseline req/s (≥ 1 is faster); CPU = server CPU µs per request (lower is cheaper)');
 
   for (const row of ROWS) {
     const { base, ours } = await compare(row);
     const b = summarise(base);
     const o = summarise(ours);
-    const ratio = o.rps / b.rps;
+    // Each round's two runs were back to back: their ratio cancels most of the machine's drift.
+    const ratio = median(ours.map((run, i) => run.rps / (base[i] as Run).rps));
+    const cpuRatio = median(ours.map((run, i) => run.cpu / (base[i] as Run).cpu));
     const bad = [...base, ...ours].reduce((n, r) => n + r.errors, 0);
     const met = row.target === undefined ? '' : ratio >= row.target ? 'met' : `MISSED (target ${row.target.toFixed(2)})`;
-    results.push({ row: row.name, express: row.major, baseline: b, variant: o, ratio: Number(ratio.toFixed(3)), target: row.target ?? null, socketErrors: bad });
+    results.push({
+      row: row.name,
+      express: row.major,
+      baseline: b,
+      variant: o,
+      ratio: Number(ratio.toFixed(3)),
+      ratioOfMedians: Number((o.rps / b.rps).toFixed(3)),
+      cpuRatio: Number(cpuRatio.toFixed(3)),
+      rounds: base.map((run, i) => ({ baselineRps: Math.round(run.rps), variantRps: Math.round((ours[i] as Run).rps), baselineCpu: Number(run.cpu.toFixed(1)), variantCpu: Number((ours[i] as Run).cpu.toFixed(1)) })),
+      target: row.target ?? null,
+      socketErrors: bad,
+    });
     console.log(
-      `${row.major.padEnd(9)} ${row.name.padEnd(50)} ${fmt(b.rps).padStart(8)} → ${fmt(o.rps).padStart(8)} req/s  ` +
-        `ratio ${ratio.toFixed(3)}  p50 ${b.p50}→${o.p50} ms  p99 ${b.p99}→${o.p99} ms  ${met}`,
+      `${row.major.padEnd(9)} ${row.name.padEnd(56)} ${fmt(b.rps).padStart(8)} → ${fmt(o.rps).padStart(8)} req/s  ` +
+        `ratio ${ratio.toFixed(3)}  p50 ${b.p50}→${o.p50} ms  p99 ${b.p99}→${o.p99} ms  ` +
+        `CPU ${b.cpu.toFixed(1)}→${o.cpu.toFixed(1)} µs/req (×${cpuRatio.toFixed(3)})  ${met}`,
+    );
+  }
+
+  let cold: { root: ColdStart; express: ColdStart; distStale: boolean } | undefined;
+  if (selected('cold start')) {
+    const dist = join(root, 'dist', 'cjs', 'index.js');
+    if (!existsSync(dist)) throw new Error('cold start: dist/cjs is missing; run npm run build first');
+    // A dist/ older than src/ measures the code as it was: say so rather than print it as today's.
+    const distStale = statSync(dist).mtimeMs < newest(join(root, 'src'));
+    cold = { root: coldStart('kompliant-envelope'), express: coldStart('express'), distStale };
+    console.log(
+      `cold start (fresh process, median of 10): require('kompliant-envelope') ${cold.root.modules} modules ${cold.root.ms.toFixed(1)} ms; ` +
+        `require('express') ${cold.express.modules} modules ${cold.express.ms.toFixed(1)} ms` +
+        (distStale ? '  (dist/ is older than src/: run npm run build first)' : ''),
     );
   }
 
   let soak: Record<string, number> | undefined;
-  if (SOAK > 0) {
+  if (SOAK > 0 && (ONLY === undefined || selected('soak'))) {
     const server = await start('success-envelope', 'express5');
     try {
-      await load(server.port, '/x', 2);
+      await load(server, '/x', 2);
       const before = await heapOf(server);
-      const run = await load(server.port, '/x', SOAK);
+      const run = await load(server, '/x', SOAK);
       const after = await heapOf(server);
       soak = { seconds: SOAK, requests: Math.round(run.rps * SOAK), heapBeforeMB: before / 2 ** 20, heapAfterMB: after / 2 ** 20, growth: after / before - 1 };
       console.log(
@@ -180,6 +317,7 @@ async function main(): Promise<void> {
     settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS },
     floor,
     rows: results,
+    coldStart: cold ?? null,
     soak: soak ?? null,
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };
