@@ -1,6 +1,8 @@
 /**
- * kompliant-envelope/openapi: the envelope as JSON Schema 2020-12 and as
- * OpenAPI 3.1 components and responses. Every export is listed here by name.
+ * kompliant-envelope/openapi: an app's OpenAPI 3.1 document generated from
+ * its router (`openApiDocument()`, `openApiHandler()`, `describe()`), and the
+ * envelope as JSON Schema 2020-12 and as OpenAPI 3.1 components and
+ * responses. Every export is listed here by name.
  *
  * @module kompliant-envelope/openapi
  */
@@ -33,6 +35,15 @@ export {
   type ErrorResponsesOptions,
   type OpenApiResponsesOptions,
 } from './responses.js';
+export {
+  openApiDocument,
+  type OpenApiDocument,
+  type OpenApiDocumentOptions,
+  type OpenApiInfo,
+  type SkippedRoute,
+} from './document.js';
+export { openApiHandler } from './handler.js';
+export { describe, type DescribeOptions, type SchemaSource } from './describe.js';
 export type {
   JsonSchema,
   JsonSchemaObject,
