@@ -6,6 +6,7 @@
  * services.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import type { Express } from 'express';
 import type expressModule from 'express';
 import {
@@ -22,6 +23,7 @@ import {
 } from 'kompliant-envelope';
 import { authenticate, authorize, principalOf } from 'kompliant-envelope/auth';
 import { maintenance, maintenanceSwitch, type MaintenanceSwitch } from 'kompliant-envelope/maintenance';
+import { describe, openApiHandler } from 'kompliant-envelope/openapi';
 import { rateLimit, type RateLimitOptions } from 'kompliant-envelope/rate-limit';
 import { timeout } from 'kompliant-envelope/timeout';
 import { traceHeaders } from 'kompliant-envelope/tracing';
@@ -29,6 +31,17 @@ import { versioned } from 'kompliant-envelope/versioning';
 import { AccountErrors, AccountStore, type Account } from './account-store.js';
 import { verifyApiKey, type ApiKeyPrincipal } from './api-keys.js';
 import { parseDelay, parseNewAccount, parseSearchQuery } from './input.js';
+import { OPENAPI_INFO, OPENAPI_SERVERS, OPENAPI_TAGS } from './openapi.js';
+import {
+  AccountSchema,
+  AccountSummarySchema,
+  BatchEchoSchema,
+  HealthSchema,
+  NewAccountSchema,
+  ReportSchema,
+  StatsSchema,
+  WhoAmISchema,
+} from './schemas.js';
 
 export { DEMO_API_KEYS, type ApiKeyPrincipal, type ApiKeyRole } from './api-keys.js';
 export { accessLogLine, logAccess } from './access-log.js';
@@ -174,15 +187,23 @@ export function createApp(
     }),
   ];
 
-  app.get('/health', (_req, res) => ok(res, { up: true, maintenance: operatorSwitch.isOn() }));
+  app.get(
+    '/health',
+    describe({ summary: 'Whether the service is up', tags: ['operations'], operationId: 'health', data: HealthSchema }),
+    (_req, res) => ok(res, { up: true, maintenance: operatorSwitch.isOn() }),
+  );
+  // The raw OpenAPI document of this app (not an envelope: tools read it as it is), made on the first request.
+  app.get('/openapi.json', openApiHandler(app, { info: OPENAPI_INFO, servers: OPENAPI_SERVERS, tags: OPENAPI_TAGS }));
 
   app.get(
     '/accounts',
+    describe({ summary: 'List the accounts', tags: ['accounts'], operationId: 'listAccounts', data: z.array(AccountSchema) }),
     asyncHandler(async (_req, res) => ok(res, (await store.list()).map((account) => present(account, false)))),
   );
 
   app.post(
     '/accounts',
+    describe({ summary: 'Create an account', tags: ['accounts'], operationId: 'createAccount', body: NewAccountSchema, data: AccountSchema }),
     asyncHandler(async (req, res) => {
       // Express 5 leaves req.body undefined when there is no body; Express 4 makes it {}.
       const account = await store.create(parseNewAccount(req.body ?? {}));
@@ -194,6 +215,13 @@ export function createApp(
   // Before `/accounts/:id`, which would otherwise take "search" for an id.
   app.get(
     '/accounts/search',
+    describe({
+      summary: 'Search accounts by name or email',
+      tags: ['accounts'],
+      operationId: 'searchAccounts',
+      query: z.object({ q: z.string().min(1).max(100) }),
+      data: z.array(AccountSchema),
+    }),
     searchLimiter,
     asyncHandler(async (req, res) => {
       const query = parseSearchQuery(req.query['q']);
@@ -206,6 +234,15 @@ export function createApp(
 
   app.post(
     '/accounts/batch',
+    describe({
+      summary: 'Create up to 100 accounts in one request',
+      tags: ['accounts'],
+      operationId: 'createAccounts',
+      batch: true,
+      items: NewAccountSchema,
+      data: AccountSchema,
+      echo: BatchEchoSchema,
+    }),
     asyncHandler((req, res) =>
       batch(res, req.body, async (item: unknown) => present(await store.create(parseNewAccount(item)), false), {
         echo: (item: unknown) => ({ email: emailOf(item) }),
@@ -216,6 +253,14 @@ export function createApp(
 
   app.get(
     '/accounts/:id',
+    describe({
+      summary: 'One account',
+      description: 'With `include=fax`, or on the oldest API version, the account carries its legacy `fax` and a FIELD_DEPRECATED warning.',
+      tags: ['accounts'],
+      operationId: 'getAccount',
+      query: z.object({ include: z.enum(['fax']).optional() }),
+      data: AccountSchema,
+    }),
     asyncHandler(async (req, res) => {
       const account = await findAccount(store, req.params['id'] as string);
       // The oldest version always carried the legacy fax; later ones only on request.
@@ -227,6 +272,7 @@ export function createApp(
   // A breaking change of shape: each version keeps its own small handler.
   app.get(
     '/accounts/:id/summary',
+    describe({ summary: "An account's summary, in the shape of the requested version", tags: ['accounts'], operationId: 'getAccountSummary', data: AccountSummarySchema }),
     versioned({
       '2024-01-01': async (req, res) => {
         const { id, name } = await findAccount(store, req.params['id'] as string);
@@ -241,6 +287,7 @@ export function createApp(
 
   app.get(
     '/admin/stats',
+    describe({ summary: 'Account statistics (admin API key)', tags: ['admin'], operationId: 'getStats', data: StatsSchema }),
     ...adminOnly,
     asyncHandler(async (req, res) => {
       const caller = principalOf<ApiKeyPrincipal>(req);
@@ -250,6 +297,13 @@ export function createApp(
 
   app.get(
     '/reports/monthly',
+    describe({
+      summary: 'The monthly report',
+      tags: ['reports'],
+      operationId: 'getMonthlyReport',
+      query: z.object({ delay: z.string().regex(/^\d{1,6}$/).optional() }),
+      data: ReportSchema,
+    }),
     timeout(reportTimeoutMs),
     asyncHandler(async (req, res) => {
       const delay = parseDelay(req.query['delay']);
@@ -261,12 +315,13 @@ export function createApp(
     }),
   );
 
-  app.get('/debug/crash', () => {
+  app.get('/debug/crash', describe({ summary: 'Always fails: shows a 500 without internals', tags: ['operations'], operationId: 'crash' }), () => {
     throw new Error(CRASH_MESSAGE);
   });
 
   app.get(
     '/whoami',
+    describe({ summary: "The request's trace id and version, and the headers a call onward would send", tags: ['operations'], operationId: 'whoAmI', data: WhoAmISchema }),
     asyncHandler(async (_req, res) => {
       await sleep(5);
       // Read after the await, from AsyncLocalStorage: no `req` or `res` needed.
