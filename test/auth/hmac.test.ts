@@ -309,6 +309,18 @@ describe.each(EXPRESS_VERSIONS)('HMAC request signatures on %s', (_name, express
     expect(res.body).toEqual({ meta: metaFor(res, 'SUCCESS'), data: { from: { keyId: 'partner1' } } });
   });
 
+  it("accepts the worked example of docs/infrastructure.md (its 2025 timestamp is inside a wide enough window)", async () => {
+    const documented = { secrets: { 'partner-2026': 'example-secret-partner-2026' }, toleranceSeconds: 10 ** 10 };
+    const res = await send(build(documented).app, {
+      'X-Key-Id': 'partner-2026',
+      'X-Timestamp': '1748779200',
+      'X-Nonce': '6f1c2a9e4b7d08f35a1e9c7b2d4f6a80',
+      'X-Signature': '87dac7445565d21eb42216b249964e9b9c194290c67e83e75e4d90f4b79ebc9f',
+    }, '{"order":7,"total":12.5}');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ meta: metaFor(res, 'SUCCESS'), data: { from: { keyId: 'partner-2026' }, got: { order: 7, total: 12.5 } } });
+  });
+
   it('rejects bad options when created', async () => {
     expect(() => hmacVerifier({ secrets: {} })).toThrow('`secrets`');
     expect(() => hmacVerifier({ secrets: { k: 'short' } })).toThrow('at least 16');
