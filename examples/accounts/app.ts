@@ -29,6 +29,7 @@ import { timeout } from 'kompliant-envelope/timeout';
 import { traceHeaders } from 'kompliant-envelope/tracing';
 import { versioned } from 'kompliant-envelope/versioning';
 import { AccountErrors, AccountStore, type Account } from './account-store.js';
+import { DEFAULT_CORS_ORIGINS, demoCors, parseOrigins, type DemoOrigin } from './cors.js';
 import { verifyApiKey, type ApiKeyPrincipal } from './api-keys.js';
 import { parseDelay, parseNewAccount, parseSearchQuery } from './input.js';
 import { OPENAPI_INFO, OPENAPI_SERVERS, OPENAPI_TAGS } from './openapi.js';
@@ -46,6 +47,7 @@ import {
 export { DEMO_API_KEYS, type ApiKeyPrincipal, type ApiKeyRole } from './api-keys.js';
 export { accessLogLine, logAccess } from './access-log.js';
 export { MAX_REPORT_DELAY_MS } from './input.js';
+export { ALLOWED_REQUEST_HEADERS, DEFAULT_CORS_ORIGINS, parseOrigins, type DemoOrigin } from './cors.js';
 
 /** The Express factory: `express` (5) or `express4`. */
 export type ExpressFactory = typeof expressModule;
@@ -99,6 +101,12 @@ export interface DemoOptions {
    * @default none (silent, as tests want it)
    */
   readonly onResponse?: (report: ResponseReport) => void;
+  /**
+   * The browser origins allowed to call the demo (CORS); `server.ts` reads
+   * them from `CORS_ORIGINS` with `parseOrigins()`.
+   * @default any port of http://localhost and http://127.0.0.1 (`DEFAULT_CORS_ORIGINS`)
+   */
+  readonly corsOrigins?: readonly DemoOrigin[];
 }
 
 /** The default `onError`: one line per 5xx (or late) error, with the trace_id to find it by. */
@@ -146,12 +154,16 @@ export function createApp(
     searchRateLimit = {},
     reportTimeoutMs = REPORT_TIMEOUT_MS,
     onResponse,
+    corsOrigins = parseOrigins(DEFAULT_CORS_ORIGINS),
   }: DemoOptions = {},
 ): Express {
   const store = new AccountStore();
   const app = express();
   app.disable('x-powered-by');
 
+  // Before envelope(): preflights are answered here (200, no envelope), and
+  // envelope()'s own answers (413, 415, version) carry the CORS headers too.
+  app.use(demoCors(corsOrigins));
   app.use(
     envelope({
       versions: API_VERSIONS,

@@ -1,9 +1,19 @@
 /**
  * `npm start`: serves the demo API on Express 5, prints curl commands to
- * try, then one JSON access-log line per request. HOST defaults to
- * 127.0.0.1, PORT to 3000 (0 picks a free port); MAINTENANCE=1 starts in
- * maintenance, and SIGUSR2 toggles it.
+ * try, then one JSON access-log line per request.
+ *
+ * Environment:
+ * - HOST: the address to listen on. Default 127.0.0.1.
+ * - PORT: the port, 0 to 65535 (0 picks a free one). Default 3000.
+ * - MAINTENANCE: 1 starts in maintenance (SIGUSR2 toggles it), 0 not. Default 0.
+ * - CORS_ORIGINS: the browser origins allowed to call the API, separated by
+ *   commas; `http://host:*` allows any port of a host. Default
+ *   `http://localhost:*,http://127.0.0.1:*` (local development only).
+ *
+ * When it cannot start (a bad setting, a busy port, no permission), it
+ * prints one line naming the address and the cause, and exits with 1.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { maintenanceSwitch } from 'kompliant-envelope/maintenance';
@@ -14,8 +24,11 @@ import {
   REPORT_TIMEOUT_MS,
   SEARCH_LIMIT,
   SEARCH_WINDOW_MS,
+  DEFAULT_CORS_ORIGINS,
   createApp,
   logAccess,
+  parseOrigins,
+  type DemoOrigin,
 } from './app.js';
 
 const OLDEST_VERSION = API_VERSIONS[0];
@@ -23,11 +36,14 @@ const LATEST_VERSION = API_VERSIONS[API_VERSIONS.length - 1] as string;
 /** An example W3C traceparent, as a gateway would send it. */
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
+/** A start-up failure: the one line printed, without a stack. */
+class StartError extends Error {}
+
 function readPort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 3000;
   const port = Number(raw);
   if (!/^\d{1,5}$/.test(raw) || port > 65535) {
-    throw new RangeError(`PORT must be a whole number from 0 to 65535, got ${JSON.stringify(raw)}.`);
+    throw new StartError(`PORT must be a whole number from 0 to 65535 (0 picks a free port), got ${JSON.stringify(raw)}`);
   }
   return port;
 }
@@ -35,7 +51,41 @@ function readPort(raw: string | undefined): number {
 function readMaintenance(raw: string | undefined): boolean {
   if (raw === undefined || raw === '' || raw === '0') return false;
   if (raw === '1') return true;
-  throw new RangeError(`MAINTENANCE must be 1 (on) or 0 (off), got ${JSON.stringify(raw)}.`);
+  throw new StartError(`MAINTENANCE must be 1 (on) or 0 (off), got ${JSON.stringify(raw)}`);
+}
+
+function readCorsOrigins(raw: string | undefined): DemoOrigin[] {
+  try {
+    return parseOrigins(raw === undefined || raw.trim() === '' ? DEFAULT_CORS_ORIGINS : raw);
+  } catch (error) {
+    throw new StartError((error as Error).message.replace(/\.$/, ''));
+  }
+}
+
+/** Why listen() failed, in words, with what to do; the error's own message for anything else. */
+function listenFailure(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return 'the port is already in use (EADDRINUSE); stop what listens there, or pick another PORT (PORT=0 picks a free one)';
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${error.code}); ports below 1024 need root or CAP_NET_BIND_SERVICE, pick a PORT from 1024`;
+    case 'EADDRNOTAVAIL':
+      return 'no network interface of this machine has that address (EADDRNOTAVAIL); check HOST';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+      return `the host name does not resolve (${error.code}); check HOST`;
+    default:
+      return error.message;
+  }
+}
+
+/** Prints the one line of a failed start and exits with 1. */
+function failToStart(address: string, cause: string): never {
+  process.stderr.write(`accounts demo: cannot listen on ${address}: ${cause}\n`);
+  process.exit(1);
 }
 
 function urlOf(address: AddressInfo): string {
@@ -82,26 +132,36 @@ function tryLines(url: string): string {
 }
 
 const host = process.env['HOST'] || '127.0.0.1';
+/** The address as the user asked for it, for the failure line. */
+const asked = `${host.includes(':') ? `[${host}]` : host}:${process.env['PORT'] || '3000'}`;
 let port: number;
 let startInMaintenance: boolean;
+let corsOrigins: DemoOrigin[];
 try {
   port = readPort(process.env['PORT']);
   startInMaintenance = readMaintenance(process.env['MAINTENANCE']);
+  corsOrigins = readCorsOrigins(process.env['CORS_ORIGINS']);
 } catch (error) {
-  process.stderr.write(`accounts demo: ${(error as Error).message}\n`);
-  process.exit(1);
+  failToStart(asked, error instanceof StartError ? error.message : String(error));
 }
 
 /** Only the operator flips it: MAINTENANCE=1 at start, then SIGUSR2. */
 const maintenance = maintenanceSwitch(startInMaintenance);
 const maintenanceState = () => (maintenance.isOn() ? 'ON (every route but /health answers 503)' : 'off');
 
-const server = createApp(express, { maintenance, onResponse: logAccess }).listen(port, host, () => {
+// Not app.listen(callback): Express 5 calls that callback with a listen error too,
+// Express 4 never does. Listening on the server itself reads the same on both.
+const server = createServer(createApp(express, { maintenance, onResponse: logAccess, corsOrigins }));
+const onListenError = (error: NodeJS.ErrnoException) => failToStart(asked, listenFailure(error));
+server.once('error', onListenError);
+server.listen(port, host, () => {
+  server.off('error', onListenError);
   const url = urlOf(server.address() as AddressInfo);
   process.stdout.write(
     `accounts demo (kompliant-envelope), API versions ${API_VERSIONS.join(', ')}\n` +
       `listening on ${url}, pid ${process.pid}, maintenance ${maintenanceState()}\n` +
       `API keys: ${Object.entries(DEMO_API_KEYS).map(([key, role]) => `${key} (${role})`).join(', ')}\n` +
+      `Browser pages may call it from ${process.env['CORS_ORIGINS']?.trim() || DEFAULT_CORS_ORIGINS} (CORS_ORIGINS)\n` +
       `Try (add -i to see the X-Trace-Id and X-API-Version headers):\n${tryLines(url)}\n` +
       'Access log, one JSON line per request:\n',
   );
@@ -110,11 +170,6 @@ const server = createApp(express, { maintenance, onResponse: logAccess }).listen
 // Requests Node cannot parse (oversized headers, broken HTTP) never reach Express:
 // without this, Node answers them in plain text with 431 or 400.
 server.on('clientError', clientErrorHandler({ version: LATEST_VERSION }));
-
-server.on('error', (error) => {
-  process.stderr.write(`accounts demo: cannot listen on ${host}:${port}: ${error.message}\n`);
-  process.exitCode = 1;
-});
 
 function shutDown(signal: NodeJS.Signals): void {
   process.stdout.write(`${signal}: closing\n`);

@@ -42,7 +42,7 @@ export { defineErrors, type ErrorCatalog, type ErrorFactory } from './define-err
 export { normalizeError, ALLOWED_ERROR_HEADERS, type NormalizedError, type ErrorMapper, type MapperFailureHandler } from './normalize.js';
 export { ResponseError, TimedOutAnswerError, RejectedWithoutReasonError } from './response-errors.js';
 export { MAX_ERROR_MESSAGE_LENGTH } from './bound.js';
-export { TRACE_ID_HEADER, VERSION_HEADER } from './headers.js';
+export { TRACE_ID_HEADER, VERSION_HEADER, EXPOSED_HEADERS } from './headers.js';
 export { DEFAULT_MAX_BODY_SIZE, DEFAULT_CONTENT_TYPES } from './guards.js';
 export { IMPLICIT_VERSION } from './version.js';
 export { DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_MAX_ITEMS, type BatchOptions, type DefaultEcho } from './batch.js';
