@@ -1,15 +1,15 @@
 /**
- * The OpenAPI 3.1 document of the demo API (examples/accounts/app.ts), built with
- * kompliant-envelope/openapi: validated as a document in openapi.test.ts,
- * and its schemas applied to the demo's real answers in demo-responses.test.ts.
+ * The OpenAPI 3.1 document of the demo API (examples/accounts/app.ts),
+ * generated from the app by openApiDocument(): validated as a document in
+ * openapi.test.ts and lint.test.ts, and held against the demo's real answers
+ * in demo-responses.test.ts and contract.test.ts. Also a few hand-written
+ * schemas for the tests of the hand-built pieces (openApiResponses() & co.).
  */
-import {
-  envelopeComponents,
-  errorResponses,
-  openApiBatchResponses,
-  openApiResponses,
-  successEnvelopeFor,
-} from 'kompliant-envelope/openapi';
+import express5 from 'express';
+import { openApiDocument, type SkippedRoute } from 'kompliant-envelope/openapi';
+import { createApp } from '../../examples/accounts/app.js';
+import { OPENAPI_INFO, OPENAPI_SERVERS, OPENAPI_TAGS } from '../../examples/accounts/openapi.js';
+import type { ExpressFactory } from '../support/apps.js';
 
 export const Account = {
   type: 'object',
@@ -35,61 +35,23 @@ export const BatchEcho = {
 } as const;
 export const ACCOUNT_REF = { $ref: '#/components/schemas/Account' };
 
-function jsonBody(schema: object) {
-  return { required: true, content: { 'application/json': { schema } } };
-}
-
-/** A whole OpenAPI 3.1 document of the demo API, built with this entry point. */
-export function accountsDocument() {
-  const components = envelopeComponents();
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Accounts', version: '2025-06-01' },
-    paths: {
-      '/accounts': {
-        get: {
-          operationId: 'listAccounts',
-          responses: openApiResponses({ type: 'array', items: ACCOUNT_REF }, { statuses: [400, 500, 503] }),
-        },
-        post: {
-          operationId: 'createAccount',
-          requestBody: jsonBody({ $ref: '#/components/schemas/NewAccount' }),
-          responses: openApiResponses(ACCOUNT_REF),
-        },
-      },
-      '/accounts/batch': {
-        post: {
-          operationId: 'createAccounts',
-          requestBody: jsonBody({ type: 'array', items: { $ref: '#/components/schemas/NewAccount' } }),
-          responses: openApiBatchResponses(ACCOUNT_REF, BatchEcho, { statuses: [400, 413, 415, 500] }),
-        },
-      },
-      '/accounts/{id}': {
-        get: {
-          operationId: 'getAccount',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: {
-            '200': {
-              description: 'The account.',
-              content: { 'application/json': { schema: successEnvelopeFor(ACCOUNT_REF) } },
-            },
-            '400': { $ref: '#/components/responses/BadRequest' },
-            '500': { $ref: '#/components/responses/InternalError' },
-          },
-        },
-      },
-      '/admin/stats': {
-        get: {
-          operationId: 'stats',
-          responses: openApiResponses({ type: 'object' }, { statuses: [401, 403, 500] }),
-        },
-      },
-    },
-    components: {
-      schemas: { ...components.schemas, Account, NewAccount },
-      headers: components.headers,
-      responses: errorResponses({ version: '2025-06-01' }),
-    },
+/**
+ * The demo API's OpenAPI 3.1 document, generated from its router on Express 5
+ * exactly as `GET /openapi.json` and `npm run openapi` make it (Express 4
+ * makes the same document: document.test.ts checks it).
+ */
+export function accountsDocument(express: ExpressFactory = express5) {
+  const skipped: SkippedRoute[] = [];
+  const doc = openApiDocument(createApp(express), {
+    info: OPENAPI_INFO,
+    servers: OPENAPI_SERVERS,
+    tags: OPENAPI_TAGS,
+    onSkip: (route) => skipped.push(route),
+  });
+  if (skipped.length > 0) throw new Error(`The demo's document left out ${JSON.stringify(skipped)}`);
+  return doc as typeof doc & {
+    readonly paths: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+    readonly components: { readonly schemas: Record<string, unknown>; readonly responses: Record<string, unknown> };
   };
 }
 
