@@ -299,7 +299,8 @@ const realApiError: fc.Arbitrary<Thrown> = fc
       headers: { ...headers, 'X-Leak': SECRET },
     });
     error.stack = SECRET_STACK;
-    return { value: error, status, message };
+    // One clipping rule for every message, this copy's ApiError included.
+    return { value: error, status, message: message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` };
   });
 
 /** Shaped like an ApiError of another copy of the library: checked field by field. */
