@@ -1,4 +1,5 @@
 import { isErrorHttpStatus, type ErrorCode, type ErrorHttpStatus } from './catalog.js';
+import { MAX_ERROR_MESSAGE_LENGTH, clip } from './bound.js';
 import { entry, errorObjects, type ErrorObject } from './envelope.js';
 
 /** Options of `ApiError` beyond the error objects themselves. */
@@ -73,6 +74,11 @@ export class ApiError<Code extends string = ErrorCode> extends Error {
     } else {
       errors = errorObjects(codeOrErrors);
       opts = typeof messageOrOptions === 'object' ? messageOrOptions : undefined;
+    }
+    // One clipping rule for every message (normalizeError clips those of another copy of the library).
+    for (let i = 0; i < errors.length; i++) {
+      const error = errors[i] as ErrorObject;
+      if (error.message.length > MAX_ERROR_MESSAGE_LENGTH) errors[i] = { ...error, message: clip(error.message) };
     }
     const first = errors[0] as ErrorObject<Code>;
     super(first.message, opts?.cause === undefined ? undefined : { cause: opts.cause });

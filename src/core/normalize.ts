@@ -1,7 +1,7 @@
 import { STANDARD_ERRORS, isErrorHttpStatus, reasonPhrase, type ErrorHttpStatus, type StandardErrorCode } from './catalog.js';
 import { entry, type ErrorObject } from './envelope.js';
 import { ApiError, isApiError } from './api-error.js';
-import { MAX_ERROR_MESSAGE_LENGTH, clip } from './bound.js';
+import { clip } from './bound.js';
 import { isUpstreamError } from './upstream.js';
 
 /** What any thrown value becomes: the status, the `errors` array and the response headers to send. */
@@ -193,24 +193,15 @@ export function pickHeaders(headers: unknown): Record<string, string> | undefine
   return picked;
 }
 
-/** `errors` as they are when every message is within `MAX_ERROR_MESSAGE_LENGTH` (no copy), else a copy with the long ones clipped. */
-function clipMessages(errors: readonly ErrorObject[]): readonly ErrorObject[] {
-  for (let i = 0; i < errors.length; i++) {
-    if ((errors[i] as ErrorObject).message.length > MAX_ERROR_MESSAGE_LENGTH) {
-      return errors.map((e) => (e.message.length > MAX_ERROR_MESSAGE_LENGTH ? { ...e, message: clip(e.message) } : e));
-    }
-  }
-  return errors;
-}
-
 function fromApiError(error: ApiError): NormalizedError {
   // `status` is readonly for TypeScript only: a status changed after construction is not trusted.
   if (!isErrorHttpStatus(error.status)) return INTERNAL;
   // An ApiError from another copy of the library is checked again field by field.
-  // One clipping rule for every message, whatever copy of the library (or realm) made the error.
+  // One clipping rule for every message: this copy's ApiError clipped its own when it was made,
+  // one from another copy of the library (or realm) is clipped here.
   const errors: readonly ErrorObject[] =
     error instanceof ApiError
-      ? clipMessages(error.errors)
+      ? error.errors
       : (error as { errors: readonly ErrorObject[] }).errors
           .filter((e) => e !== null && typeof e === 'object' && typeof e.code === 'string' && typeof e.message === 'string')
           .map(({ code, message, ...extra }) => entry(code, clip(message), extra));

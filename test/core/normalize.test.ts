@@ -59,8 +59,8 @@ describe('normalizeError', () => {
     ]);
     expect(normalizeError(foreign).errors).toEqual([{ code: 'ORDER_LOCKED', message: clipped, order_id: 7 }]);
     expect(normalizeError({ status: 400, expose: true, message: long }).errors).toEqual([{ code: 'BAD_REQUEST', message: clipped }]);
-    // The error itself is left as it was thrown; a short one is answered with its own objects.
-    expect(ours.errors[0]?.message).toBe(long);
+    // This copy's ApiError holds its messages clipped from the start; a short one is answered with its own objects.
+    expect([ours.message, ours.errors[0]?.message]).toEqual([clipped, clipped]);
     const short = new ApiError(400, 'ORDER_LOCKED', 'Locked.');
     expect(normalizeError(short).errors).toBe(short.errors);
   });
