@@ -54,7 +54,7 @@ function hasBody(req: IncomingMessage): boolean {
  *
  * @example
  * ```ts
- * app.post('/hooks', express.raw({ type: '*\/*', verify: keepRawBody }), (req, res) => ok(res, { bytes: rawBodyOf(req).length }));
+ * app.post('/uploads', express.raw({ type: 'application/octet-stream', verify: keepRawBody }), (req, res) => ok(res, { bytes: rawBodyOf(req).length }));
  * ```
  */
 export function rawBodyOf(req: IncomingMessage): Buffer {
