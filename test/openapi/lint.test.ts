@@ -35,7 +35,7 @@ async function lint(doc: unknown, name: string): Promise<LintResult> {
   const file = join(dir, `${name}.json`);
   await writeFile(file, JSON.stringify(doc));
   return new Promise((resolve, reject) => {
-    execFile(REDOCLY, ['lint', file, '--config', CONFIG, '--format', 'json'], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(REDOCLY, ['lint', file, '--config', CONFIG, '--format', 'json'], { cwd: ROOT, timeout: 60_000, env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } }, (error, stdout, stderr) => {
       try {
         resolve(JSON.parse(stdout) as LintResult);
       } catch {
