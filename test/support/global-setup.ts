@@ -1,9 +1,17 @@
 /**
  * Runs once before the suite: the rate-limit tests need a real redis-server
- * (Debian's package). Installs it when missing and when this process may
- * (root with apt-get); otherwise stops with the command to run.
+ * and the browser test a real Chromium (Debian's `redis-server` and
+ * `chromium` packages). Installs what is missing when this process may (root
+ * with apt-get), saying so as it happens; otherwise stops with the command
+ * to run.
  */
 import { execFileSync } from 'node:child_process';
+
+/** What the suite needs: a command, and the Debian package that provides it. */
+const NEEDED = [
+  { command: 'redis-server', pkg: 'redis-server', why: 'the rate-limit tests' },
+  { command: 'chromium', pkg: 'chromium', why: 'the browser test (test/browser)' },
+] as const;
 
 function has(command: string): boolean {
   try {
@@ -15,18 +23,30 @@ function has(command: string): boolean {
 }
 
 export default function globalSetup(): void {
-  if (has('redis-server')) return;
+  const missing = NEEDED.filter(({ command }) => !has(command));
+  if (missing.length === 0) return;
+  const packages = missing.map(({ pkg }) => pkg);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root || !has('apt-get')) {
-    throw new Error('The tests need redis-server. Install it (Debian/Ubuntu: sudo apt-get install -y redis-server) and run npm test again.');
+    throw new Error(
+      `The tests need ${missing.map(({ command, why }) => `${command} (${why})`).join(' and ')}. ` +
+        `Install ${packages.length === 1 ? 'it' : 'them'} (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')}) and run npm test again.`,
+    );
   }
-  process.stdout.write('\nredis-server is missing: installing Debian\'s package (apt-get install redis-server)…\n');
+  process.stdout.write(`\n${packages.join(' and ')} missing: installing Debian's package${packages.length === 1 ? '' : 's'} (apt-get install ${packages.join(' ')})…\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () =>
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'ignore', env, timeout: 600_000 });
   try {
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'ignore', env, timeout: 300_000 });
+    install();
   } catch {
+    process.stdout.write('apt-get install failed: running apt-get update, then installing again…\n');
     execFileSync('apt-get', ['update'], { stdio: 'ignore', env, timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'ignore', env, timeout: 300_000 });
+    install();
   }
-  if (!has('redis-server')) throw new Error('Installing redis-server failed; install it by hand and run npm test again.');
+  const still = missing.filter(({ command }) => !has(command));
+  if (still.length > 0) {
+    throw new Error(`Installing ${still.map(({ pkg }) => pkg).join(' and ')} failed; install by hand and run npm test again.`);
+  }
+  process.stdout.write(`Installed ${packages.join(' and ')}.\n`);
 }
