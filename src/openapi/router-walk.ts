@@ -8,7 +8,6 @@
  * `layer.regexp` and `keys` on 4, `layer.rawPath` on 5): run once per
  * document, never on a request. Internal.
  */
-import { METHODS } from 'node:http';
 import { MIDDLEWARE_INFO, type MiddlewareInfo } from '../core/options.js';
 
 /** An operation found in the router. */
@@ -212,8 +211,11 @@ export function walkRouter(app: unknown): { operations: FoundOperation[]; skippe
 
   const addRoute = (route: NonNullable<Layer['route']>, prefix: string, prefixParams: readonly string[], chain: readonly Scoped[], printedPrefix: string): void => {
     let methods = Object.keys(route.methods ?? {}).filter((method) => route.methods?.[method]);
-    // app.all() registers the route once per method Node knows (and route.all() as `_all`): one skip, not thirty.
-    if (METHODS.every((method) => methods.includes(method.toLowerCase()))) methods = ['_all'];
+    // app.all() registers the route once per method Node knows (route.all() as `_all`): one skip, not thirty.
+    // Every method OpenAPI has plus others (PROPFIND, M-SEARCH, …) can only be that.
+    if ([...OPENAPI_METHODS].every((method) => methods.includes(method)) && methods.some((method) => !OPENAPI_METHODS.has(method))) {
+      methods = ['_all'];
+    }
     for (const rawPath of routePaths(route.path)) {
       const parsed = parsePath(rawPath);
       const printed = `${printedPrefix}${printable(rawPath)}`;
