@@ -8,15 +8,21 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import createError from 'http-errors';
 import express5 from 'express';
 import express4 from 'express4';
 import { rateLimit as expressRateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { ApiError, batch, envelope, errorHandler, ok } from 'kompliant-envelope';
-import { authenticate, principalOf } from 'kompliant-envelope/auth';
-import { rateLimit } from 'kompliant-envelope/rate-limit';
-import { validate } from 'kompliant-envelope/validate';
+
+// The package as it is published (npm run build), not src/ through tsx: tsx
+// turns every import between the library's modules into a getter call, which
+// users never pay. bench/run.ts refuses a dist/ older than src/.
+const dist = join(__dirname, '..', 'dist', 'cjs');
+const { ApiError, batch, envelope, errorHandler, ok } = require(join(dist, 'index.js')) as typeof import('kompliant-envelope');
+const { authenticate, principalOf } = require(join(dist, 'auth', 'index.js')) as typeof import('kompliant-envelope/auth');
+const { rateLimit } = require(join(dist, 'rate-limit', 'index.js')) as typeof import('kompliant-envelope/rate-limit');
+const { validate } = require(join(dist, 'validate', 'index.js')) as typeof import('kompliant-envelope/validate');
 
 const [variant = 'success-plain', major = 'express5'] = process.argv.slice(2);
 const express = (major === 'express4' ? express4 : express5) as typeof express5;
