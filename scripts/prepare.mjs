@@ -6,6 +6,7 @@
 // `npm pack` always builds first (prepack), whatever this decides.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +35,16 @@ const changed = sources.filter((source) => newest(source) > built);
 if (built > 0 && changed.length === 0) {
   console.error('prepare: dist/ is newer than src/, nothing to build (npm run build rebuilds it)');
 } else {
+  try {
+    createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    // `npm install ../kompliant-envelope` links the folder and runs this without installing its dependencies.
+    console.error(
+      `prepare: cannot build dist/ in ${process.cwd()}: its devDependencies are not installed. ` +
+        'Run npm ci there first (it builds dist/), or install from a git URL or an npm pack tarball.',
+    );
+    process.exit(1);
+  }
   console.error(built === 0 ? 'prepare: no dist/ yet, building it' : `prepare: ${changed.join(', ')} changed since the last build, building dist/`);
   const { status, error } = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (error !== undefined) throw error;
