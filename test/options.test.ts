@@ -93,7 +93,7 @@ describe('an unknown option', () => {
   it('lists the known options when none is near', () => {
     expect(() => envelope({ colour: 'red' } as never)).toThrow(
       new TypeError(
-        'The `colour` option of envelope() is not known. Known options: versions, contentTypes, maxBodySize, deprecations, onResponse, trustIncoming, openTelemetry, clsNamespace, mapErrors.',
+        'The `colour` option of envelope() is not known. Known options: versions, contentTypes, maxBodySize, deprecations, onResponse, trustIncoming, openTelemetry, clsNamespace, mapErrors, traceIdVersion.',
       ),
     );
   });
