@@ -360,19 +360,27 @@ describe('hmacVerifier() timing', () => {
     const known = fakeRequest('partner1');
     const unknown = fakeRequest('partner9');
     const time = (req: never) => {
+      let thrown: unknown;
       const started = process.hrtime.bigint();
-      expect(() => verify(req)).toThrow(NO_MATCH);
-      return Number(process.hrtime.bigint() - started);
+      try {
+        verify(req);
+      } catch (error) {
+        thrown = error;
+      }
+      const took = Number(process.hrtime.bigint() - started);
+      expect((thrown as Error).message).toBe(NO_MATCH);
+      return took;
     };
     const knownTimes: number[] = [];
     const unknownTimes: number[] = [];
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 100; i++) {
       knownTimes.push(time(known));
       unknownTimes.push(time(unknown));
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-    // Without the decoy an unknown key id would skip the HMAC of 256 KiB, and answer many times faster.
-    expect(median(unknownTimes) / median(knownTimes)).toBeGreaterThan(0.5);
-    expect(median(unknownTimes) / median(knownTimes)).toBeLessThan(2);
+    // Without the decoy an unknown key id would skip the HMAC of 256 KiB and answer ~40 times
+    // faster; the bounds leave room for a loaded machine.
+    expect(median(unknownTimes) / median(knownTimes)).toBeGreaterThan(1 / 3);
+    expect(median(unknownTimes) / median(knownTimes)).toBeLessThan(3);
   });
 });
