@@ -14,9 +14,11 @@
  * (npm test does not build dist/), and esbuild's browser platform fails the
  * build if the client reaches for a Node built-in.
  *
- * Chromium: CHROMIUM_PATH, else /usr/bin/chromium (the suite's global setup
- * installs Debian's package when run as root). No screenshot is kept.
+ * Chromium: CHROMIUM_PATH, else the `chromium` on PATH, Debian's
+ * /usr/bin/chromium (the suite's global setup installs Debian's package when
+ * run as root). No screenshot is kept.
  */
+import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -28,7 +30,8 @@ import { UUID_V4 } from '../support/apps.js';
 import type { PageReport } from './page.js';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
+/** CHROMIUM_PATH, else the `chromium` on PATH (Debian's: /usr/bin/chromium). */
+const CHROMIUM = process.env['CHROMIUM_PATH'] || execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** The search window of the test's demo: one search per 2 s, so the second is a 429 with `Retry-After: 2` (1 on a slow run). */
 const SEARCH_WINDOW_MS = 2000;

@@ -6,6 +6,7 @@
  * to run.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** What the suite needs: a command, and the Debian package that provides it. */
 const NEEDED = [
@@ -22,15 +23,27 @@ function has(command: string): boolean {
   }
 }
 
+/** A Chromium elsewhere (not Debian's, not on PATH) is named by CHROMIUM_PATH, which the browser test uses. */
+function present(command: string): boolean {
+  const chromiumPath = process.env['CHROMIUM_PATH'];
+  if (command === 'chromium' && chromiumPath !== undefined && chromiumPath !== '') return existsSync(chromiumPath);
+  return has(command);
+}
+
 export default function globalSetup(): void {
-  const missing = NEEDED.filter(({ command }) => !has(command));
+  const chromiumPath = process.env['CHROMIUM_PATH'];
+  if (chromiumPath !== undefined && chromiumPath !== '' && !existsSync(chromiumPath)) {
+    throw new Error(`CHROMIUM_PATH is ${chromiumPath}, which does not exist: point it at a Chromium, or unset it to use the chromium on PATH.`);
+  }
+  const missing = NEEDED.filter(({ command }) => !present(command));
   if (missing.length === 0) return;
   const packages = missing.map(({ pkg }) => pkg);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root || !has('apt-get')) {
     throw new Error(
       `The tests need ${missing.map(({ command, why }) => `${command} (${why})`).join(' and ')}. ` +
-        `Install ${packages.length === 1 ? 'it' : 'them'} (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')}) and run npm test again.`,
+        `Install ${packages.length === 1 ? 'it' : 'them'} (Debian/Ubuntu: sudo apt-get install -y ${packages.join(' ')}; ` +
+        'a Chromium installed elsewhere: set CHROMIUM_PATH to it) and run npm test again.',
     );
   }
   process.stdout.write(`\n${packages.join(' and ')} missing: installing Debian's package${packages.length === 1 ? '' : 's'} (apt-get install ${packages.join(' ')})…\n`);
@@ -44,7 +57,7 @@ export default function globalSetup(): void {
     execFileSync('apt-get', ['update'], { stdio: 'ignore', env, timeout: 300_000 });
     install();
   }
-  const still = missing.filter(({ command }) => !has(command));
+  const still = missing.filter(({ command }) => !present(command));
   if (still.length > 0) {
     throw new Error(`Installing ${still.map(({ pkg }) => pkg).join(' and ')} failed; install by hand and run npm test again.`);
   }
