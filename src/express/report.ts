@@ -40,10 +40,20 @@ export function errorReport(
 /** The longest stack printed; a stack is most useful at its top. */
 const MAX_STACK = 4000;
 
+/** A property of a thrown value, or `undefined` when reading it throws (a getter, a revoked Proxy): a report must never throw. */
+function read(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
 function nameOf(error: object): string {
-  const name = (error as { name?: unknown }).name;
+  const name = read(error, 'name');
   if (typeof name === 'string' && name !== '') return name;
-  const constructorName = (error as { constructor?: { name?: unknown } }).constructor?.name;
+  const constructor = read(error, 'constructor');
+  const constructorName = typeof constructor === 'function' ? read(constructor, 'name') : undefined;
   return typeof constructorName === 'string' && constructorName !== '' ? constructorName : 'Object';
 }
 
@@ -52,7 +62,7 @@ function nameOf(error: object): string {
  * message="…"`, the `stack` when `withStack`, and the `cause`'s name and
  * message (one level). Never a dump of the value: an HTTP client's error
  * carries its request config, headers and all, and none of that is printed.
- * Messages are clipped to `MAX_ERROR_MESSAGE_LENGTH`, CR/LF escaped.
+ * Messages are clipped to `MAX_ERROR_MESSAGE_LENGTH`, CR/LF escaped. Never throws.
  */
 export function describeError(error: unknown, withStack: boolean, prefix = ''): string {
   if (error === null || error === undefined) return logField(`${prefix}error`, String(error));
@@ -62,14 +72,14 @@ export function describeError(error: unknown, withStack: boolean, prefix = ''): 
     return `${logField(`${prefix}error`, typeof error)} ${logField(`${prefix}message`, text, MAX_ERROR_MESSAGE_LENGTH)}`;
   }
   let line = logField(`${prefix}error`, nameOf(error), 200);
-  const message = (error as { message?: unknown }).message;
+  const message = read(error, 'message');
   if (typeof message === 'string') line += ` ${logField(`${prefix}message`, message, MAX_ERROR_MESSAGE_LENGTH)}`;
-  const stack = (error as { stack?: unknown }).stack;
-  if (withStack && typeof stack === 'string') line += ` ${logField(`${prefix}stack`, stack, MAX_STACK)}`;
-  const cause = (error as { cause?: unknown }).cause;
+  const stack = withStack ? read(error, 'stack') : undefined;
+  if (typeof stack === 'string') line += ` ${logField(`${prefix}stack`, stack, MAX_STACK)}`;
+  const cause = read(error, 'cause');
   if (cause !== null && typeof cause === 'object') {
     line += ` ${logField(`${prefix}cause`, nameOf(cause), 200)}`;
-    const causeMessage = (cause as { message?: unknown }).message;
+    const causeMessage = read(cause, 'message');
     if (typeof causeMessage === 'string') line += ` ${logField(`${prefix}cause_message`, causeMessage, MAX_ERROR_MESSAGE_LENGTH)}`;
   }
   return line;

@@ -204,3 +204,30 @@ describe('log fields and header redaction', () => {
     expect(logField('message', '')).toBe('message=""');
   });
 });
+
+describe.each(EXPRESS_VERSIONS)('the default reporter with hostile thrown values on %s', (_name, express) => {
+  it('never throws on getters that throw or a revoked Proxy, and still writes its line', async () => {
+    const stderr = captureStderr();
+    try {
+      const hostile = Object.defineProperty(new Error('x'), 'message', { get: () => { throw new Error('getter'); } });
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      const a = express();
+      a.use(envelope());
+      a.get('/getter', () => { throw hostile; });
+      a.get('/revoked', () => { throw proxy; });
+      a.use(errorHandler());
+      for (const path of ['/getter', '/revoked']) {
+        const res = await request(a).get(path);
+        expect(res.status).toBe(500);
+        expect(res.body).toEqual({ meta: metaFor(res, 'ERROR'), errors: INTERNAL });
+      }
+      const lines = stderr.text().split('\n').filter((line) => line !== '');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/ path=\/getter duration_ms=[\d.]+ error=Error$/);
+      expect(lines[1]).toMatch(/ path=\/revoked duration_ms=[\d.]+ error=Object$/);
+    } finally {
+      stderr.restore();
+    }
+  });
+});
