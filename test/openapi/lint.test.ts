@@ -6,9 +6,11 @@
  * Redocly is a CLI, the validator ESM only.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
+import { createApp } from '../../examples/accounts/app.js';
 import { EXPRESS_VERSIONS, type ExpressFactory } from '../support/apps.js';
 import { accountsDocument } from './accounts-document.js';
 import { validateOpenApi } from './support.js';
@@ -75,6 +77,29 @@ describe.each(EXPRESS_VERSIONS)('the demo’s generated OpenAPI document on %s',
       'GET /whoami',
     ]);
   });
+});
+
+describe('the demo’s document as users get it', () => {
+  it.each(EXPRESS_VERSIONS)('is what GET /openapi.json answers on %s', async (_name, express) => {
+    const res = await request(createApp(express as ExpressFactory)).get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(accountsDocument(express as ExpressFactory))));
+  });
+
+  it('is what npm run openapi writes', async () => {
+    // The same command as the npm script, without npm's own start-up.
+    const { scripts } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts['openapi']).toBe('tsx examples/accounts/write-openapi.ts');
+    const file = join(dir, 'written.json');
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'examples/accounts/write-openapi.ts', file], { cwd: ROOT, timeout: 60_000 }, (error, out, stderr) =>
+        error === null ? resolve(out) : reject(new Error(`write-openapi.ts failed: ${stderr || error.message}`)),
+      );
+    });
+    expect(stdout).toBe(`wrote ${file}: OpenAPI 3.1.0, 11 operations\n`);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(accountsDocument())));
+  }, 60_000);
 });
 
 describe('the lint step itself', () => {
