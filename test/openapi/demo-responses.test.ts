@@ -1,8 +1,10 @@
 /**
  * The demo API's real answers, over HTTP on Express 4 and 5, checked
  * against the schemas: every body validates against envelope.json and its
- * own envelope schema, the typed schemas of the demo's OpenAPI document hold
- * for its data, and each error carries the headers errorResponses() promises.
+ * own envelope schema, the typed schemas of the demo's generated OpenAPI
+ * document hold for its data, each error carries the headers
+ * errorResponses() promises, and every answer of an operation holds against
+ * that operation in the document (contract.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import request, { type Response } from 'supertest';
@@ -14,6 +16,7 @@ import { createApp, type DemoOptions } from '../../examples/accounts/app.js';
 import { ERROR_RESPONSE_NAMES, errorResponses, type OpenApiResponse } from 'kompliant-envelope/openapi';
 import { EXPRESS_VERSIONS, type ExpressFactory } from '../support/apps.js';
 import { OK_SCHEMA, accountsDocument } from './accounts-document.js';
+import { ContractChecker } from './contract.js';
 import { envelopeAjv, errorsOf, schemaInDocument, validatorOf } from './support.js';
 
 const OLDEST = '2024-01-01';
@@ -221,6 +224,7 @@ const specific = {
 };
 const documented = errorResponses();
 const demoDocument = accountsDocument();
+const contract = new ContractChecker(demoDocument as unknown as { paths: Record<string, unknown>; components: Record<string, unknown> });
 
 describe.each(EXPRESS_VERSIONS)('the demo API’s real answers on %s', (_name, express) => {
   it.each(CASES.map((c) => [c.label, c] as const))('%s: valid against envelope.json and its own schema', async (_label, c) => {
@@ -259,6 +263,11 @@ describe.each(EXPRESS_VERSIONS)('the demo API’s real answers on %s', (_name, e
       const typed = schemaInDocument(demoDocument, ['paths', path, method, ...OK_SCHEMA]);
       if (!typed(body)) throw new Error(`The ${method.toUpperCase()} ${path} schema rejected ${res.text}: ${errorsOf(typed)}`);
     }
+    // Every answer of an operation also holds against the generated document: status listed, body, headers.
+    const sent = res.req as unknown as { method: string; path: string };
+    const { operation, problems } = contract.check(sent.method, sent.path, res);
+    expect(problems).toEqual(operation === undefined ? [expect.stringContaining('no operation of the document matches')] : []);
+    if (c.operation !== undefined) expect(operation).toBe(`${c.operation[1].toUpperCase()} ${c.operation[0]}`);
     // The 504's handler answers late; let it finish before the app goes.
     if (c.status === 504) await sleep(200);
   });
