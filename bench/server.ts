@@ -244,9 +244,13 @@ function build(): http.RequestListener {
 
 const server = http.createServer(build());
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
-  process.send?.({ port: (server.address() as AddressInfo).port });
+server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  if (process.send === undefined) console.log(`${variant} (${major}) on http://127.0.0.1:${port}`);
+  process.send?.({ port });
 });
+// Run by hand (to profile it with --cpu-prof, say), Ctrl-C ends it normally, so the profile is written.
+if (process.send === undefined) process.once('SIGINT', () => process.exit(0));
 process.on('message', (message: unknown) => {
   if (message === 'heap') {
     (globalThis as { gc?: () => void }).gc?.();
