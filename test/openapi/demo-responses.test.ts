@@ -264,7 +264,7 @@ describe.each(EXPRESS_VERSIONS)('the demo API’s real answers on %s', (_name, e
       if (!typed(body)) throw new Error(`The ${method.toUpperCase()} ${path} schema rejected ${res.text}: ${errorsOf(typed)}`);
     }
     // Every answer of an operation also holds against the generated document: status listed, body, headers.
-    const sent = res.req as unknown as { method: string; path: string };
+    const sent = (res as unknown as { req: { method: string; path: string } }).req;
     const { operation, problems } = contract.check(sent.method, sent.path, res);
     expect(problems).toEqual(operation === undefined ? [expect.stringContaining('no operation of the document matches')] : []);
     if (c.operation !== undefined) expect(operation).toBe(`${c.operation[1].toUpperCase()} ${c.operation[0]}`);
