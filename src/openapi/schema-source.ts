@@ -84,8 +84,10 @@ export class SchemaCollector {
     const renames = new Map<string, string>();
     for (const [name, def] of Object.entries($defs)) {
       const text = JSON.stringify(def);
-      let target = name.replace(/[^\w.-]/g, '_');
-      for (let n = 2; this.seen.has(target) && this.seen.get(target) !== text; n++) target = `${name}${n}`;
+      // Component names allow letters, digits and "._-" only.
+      const base = name.replace(/[^\w.-]/g, '_');
+      let target = base;
+      for (let n = 2; this.seen.has(target) && this.seen.get(target) !== text; n++) target = `${base}${n}`;
       renames.set(name, target);
       this.seen.set(target, text);
     }

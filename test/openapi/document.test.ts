@@ -316,6 +316,28 @@ describe.each(EXPRESS_VERSIONS)('openApiDocument() on %s', (name, express) => {
     expect(await validateOpenApi(doc)).toEqual({ valid: true, version: '3.1', errors: null });
   }, 30_000);
 
+  it('moves $defs to components.schemas once, renaming two different schemas of one name', () => {
+    const Item = z.object({ sku: z.string() }).meta({ id: 'Item' });
+    const OtherItem = z.object({ code: z.number() }).meta({ id: 'Item' });
+    const app = appWith(express, (app) => {
+      app.get('/a', describeRoute({ data: z.array(Item) }), handler);
+      app.get('/b', describeRoute({ data: z.object({ first: Item }) }), handler);
+      app.get('/c', describeRoute({ data: z.array(OtherItem) }), handler);
+    });
+    const { doc } = generate(app);
+    const schemas = doc.components['schemas'] as Record<string, unknown>;
+    expect([schemas['Item'], schemas['Item2']]).toEqual([
+      { type: 'object', properties: { sku: { type: 'string' } }, required: ['sku'], additionalProperties: false },
+      { type: 'object', properties: { code: { type: 'number' } }, required: ['code'], additionalProperties: false },
+    ]);
+    const dataOf = (path: string) =>
+      (operation(doc, path, 'get').responses['200']!['content'] as Record<string, { schema: { properties: Record<string, unknown> } }>)['application/json']!.schema.properties['data'];
+    expect([dataOf('/a'), dataOf('/c')]).toEqual([
+      { type: 'array', items: { $ref: '#/components/schemas/Item' } },
+      { type: 'array', items: { $ref: '#/components/schemas/Item2' } },
+    ]);
+  });
+
   it('throws an Error naming the route for a schema it cannot convert', () => {
     const plainValibot = appWith(express, (app) => app.post('/v', validate({ body: v.object({ name: v.string() }) }), handler));
     expect(() => generate(plainValibot)).toThrow(
