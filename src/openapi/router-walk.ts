@@ -216,6 +216,8 @@ export function walkRouter(app: unknown): { operations: FoundOperation[]; skippe
     if ([...OPENAPI_METHODS].every((method) => methods.includes(method)) && methods.some((method) => !OPENAPI_METHODS.has(method))) {
       methods = ['_all'];
     }
+    // route.all(middleware).get(handler): the methods named are the operations; `all` runs before each.
+    if (methods.length > 1) methods = methods.filter((method) => method !== '_all');
     for (const rawPath of routePaths(route.path)) {
       const parsed = parsePath(rawPath);
       const printed = `${printedPrefix}${printable(rawPath)}`;

@@ -169,8 +169,12 @@ describe.each(EXPRESS_VERSIONS)('openApiDocument() on %s', (name, express) => {
     admin.get('/open', handler);
     app.use('/admin', admin);
     app.get('/after', handler);
+    app.route('/guarded').all(authenticate({ headers: ['X-API-Key'], verify: () => ({}) })).get(handler);
     app.use(errorHandler({ onError: () => undefined }));
-    const { doc } = generate(app);
+    const { doc, skipped } = generate(app);
+    expect(skipped).toEqual([]);
+    expect(Object.keys(doc.paths['/guarded'] ?? {})).toEqual(['get']);
+    expect(statuses(doc, '/guarded', 'get')).toEqual(['200', '400', '401', '500', '503']);
     expect(statuses(doc, '/early', 'get')).toEqual(['200', '400', '500']);
     expect(statuses(doc, '/health', 'get')).toEqual(['200', '400', '500']);
     expect(statuses(doc, '/plain', 'get')).toEqual(['200', '400', '500', '503']);
