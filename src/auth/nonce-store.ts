@@ -3,6 +3,7 @@
  * signed request is accepted once: in this process (`memoryNonceStore()`, the
  * default) or in one Redis shared by every instance (`redisNonceStore()`).
  */
+import { checkNumberOption, checkOptionKeys, optionNames } from '../core/options.js';
 
 /**
  * A nonce store: `add(key, ttlMs)` records `key` for `ttlMs` milliseconds and
@@ -33,6 +34,8 @@ export interface MemoryNonceStoreOptions {
   readonly max?: number;
 }
 
+const MEMORY_OPTIONS = optionNames<MemoryNonceStoreOptions>({ max: true });
+
 /** The error a full `memoryNonceStore()` throws: see `MemoryNonceStoreOptions.max`. */
 class NonceStoreFullError extends Error {
   override readonly name = 'NonceStoreFullError';
@@ -54,14 +57,9 @@ const FULL_SWEEP_EVERY_MS = 1000;
  * ```
  */
 export function memoryNonceStore(options: MemoryNonceStoreOptions = {}): NonceStore {
-  if (options === null || typeof options !== 'object') throw new TypeError('The options of memoryNonceStore() must be an object.');
-  for (const key of Object.keys(options)) {
-    if (key !== 'max') throw new TypeError(`The \`${key}\` option of memoryNonceStore() is not known. Known options: max.`);
-  }
+  checkOptionKeys(options, MEMORY_OPTIONS, 'memoryNonceStore()');
   const { max = 100_000 } = options;
-  if (!Number.isSafeInteger(max) || max < 1) {
-    throw new RangeError(`The \`max\` option of memoryNonceStore() must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, got ${String(max)}.`);
-  }
+  checkNumberOption(max, 'max', 'memoryNonceStore()', { min: 1 });
   // key → when it expires (ms). Insertion order is roughly expiry order, so the oldest end expires first.
   const seen = new Map<string, number>();
   let lastFullSweep = 0;
@@ -104,6 +102,8 @@ export interface RedisNonceStoreOptions {
   readonly prefix?: string;
 }
 
+const REDIS_OPTIONS = optionNames<RedisNonceStoreOptions>({ sendCommand: true, prefix: true });
+
 /**
  * A nonce store in Redis, shared by every instance behind a load balancer:
  * each accepted nonce is `SET <prefix><nonce>:<key id> 1 NX PX <ms>`, so
@@ -122,11 +122,7 @@ export interface RedisNonceStoreOptions {
 export function redisNonceStore(options: RedisNonceStoreOptions): NonceStore {
   const needs = 'redisNonceStore() needs an options object with a `sendCommand` function.';
   if (options === null || typeof options !== 'object') throw new TypeError(needs);
-  for (const key of Object.keys(options)) {
-    if (key !== 'sendCommand' && key !== 'prefix') {
-      throw new TypeError(`The \`${key}\` option of redisNonceStore() is not known. Known options: sendCommand, prefix.`);
-    }
-  }
+  checkOptionKeys(options, REDIS_OPTIONS, 'redisNonceStore()');
   const { sendCommand, prefix = 'kompliant-envelope:nonce:' } = options;
   if (typeof sendCommand !== 'function') throw new TypeError(needs);
   if (typeof prefix !== 'string') throw new TypeError('The `prefix` option of redisNonceStore() must be a string.');

@@ -43,8 +43,10 @@ describe('memoryNonceStore()', () => {
 
   it('rejects bad options', () => {
     expect(() => memoryNonceStore({ max: 0 })).toThrow(RangeError);
-    expect(() => memoryNonceStore({ max: 1.5 })).toThrow('The `max` option of memoryNonceStore() must be a whole number');
+    expect(() => memoryNonceStore({ max: 1.5 })).toThrow('The `max` option of memoryNonceStore() must be a whole number from 1 to 9007199254740991, got 1.5.');
     expect(() => memoryNonceStore({ size: 3 } as never)).toThrow('The `size` option of memoryNonceStore() is not known. Known options: max.');
+    expect(() => memoryNonceStore({ mx: 3 } as never)).toThrow('The `mx` option of memoryNonceStore() is not known; did you mean `max`?');
+    expect(() => memoryNonceStore(null as never)).toThrow('The options of memoryNonceStore() must be an object, got null.');
   });
 });
 
@@ -88,7 +90,7 @@ describe('redisNonceStore() on a real redis-server', () => {
 
   it('rejects bad options', () => {
     expect(() => redisNonceStore({} as never)).toThrow('redisNonceStore() needs an options object with a `sendCommand` function.');
-    expect(() => redisNonceStore({ sendCommand: async () => 'OK', prefx: 'x' } as never)).toThrow('The `prefx` option of redisNonceStore() is not known.');
+    expect(() => redisNonceStore({ sendCommand: async () => 'OK', prefx: 'x' } as never)).toThrow('The `prefx` option of redisNonceStore() is not known; did you mean `prefix`?');
     expect(() => redisNonceStore({ sendCommand: async () => 'OK', prefix: 1 as never })).toThrow('The `prefix` option of redisNonceStore() must be a string.');
   });
 });
