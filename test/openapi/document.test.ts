@@ -468,6 +468,7 @@ describe('options', () => {
     [{ data: 'string' }, 'The `data` option of describe() must be a schema (zod, valibot, arktype or JSON Schema).'],
     [{ echo: {} }, 'The `items` and `echo` options of describe() describe a batch route: add `batch: true`.'],
     [{ batch: true, body: {}, items: {} }, 'describe() takes `body` or `items` (the schema of each item of a batch), not both.'],
+    [{ batch: true, items: () => ({}) }, 'The `items` option of describe() must be a schema or an item handler made by validated().'],
   ])('describe(%j) throws a TypeError', (options, message) => {
     expect(() => describeRoute(options as never)).toThrow(new TypeError(message));
   });
