@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import passport from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import request from 'supertest';
-import { ApiError, ok } from 'kompliant-envelope';
+import { ApiError, envelope, errorHandler, ok } from 'kompliant-envelope';
 import { authenticate, authorize, principalOf } from 'kompliant-envelope/auth';
 import { EXPRESS_VERSIONS, buildApp, metaFor } from '../support/apps.js';
 
@@ -170,5 +170,30 @@ describe.each(EXPRESS_VERSIONS)('authenticate() and authorize() on %s', (_name, 
       const good = await request(a).get('/p').set('Authorization', 'Bearer good-token');
       expect(good.status).toBe(200);
     });
+  });
+});
+
+describe.each(EXPRESS_VERSIONS)('authenticate() passing on an ApiError 500 from verify, on %s', (_name, express) => {
+  it('answers the 500 it is (with onError told), while a plain Error stays a 401', async () => {
+    const reported: unknown[] = [];
+    const outage = new ApiError(500, 'INTERNAL_ERROR', 'An unexpected error occurred. Quote the trace_id if you contact support.', undefined, {
+      cause: new Error('key store down'),
+    });
+    const a = express();
+    a.use(envelope());
+    a.get('/api-error', authenticate({ verify: () => { throw outage; } }), (_req, res) => ok(res, {}));
+    a.get('/plain', authenticate({ verify: () => { throw new Error('key store down'); } }), (_req, res) => ok(res, {}));
+    a.use(errorHandler({ onError: (error) => reported.push(error) }));
+    const five = await request(a).get('/api-error');
+    expect(five.status).toBe(500);
+    expect(five.headers['www-authenticate']).toBeUndefined();
+    expect(five.body).toEqual({
+      meta: metaFor(five, 'ERROR'),
+      errors: [{ code: 'INTERNAL_ERROR', message: 'An unexpected error occurred. Quote the trace_id if you contact support.' }],
+    });
+    const four = await request(a).get('/plain');
+    expect(four.status).toBe(401);
+    expect(four.body).toEqual({ meta: metaFor(four, 'ERROR'), errors: [{ code: 'AUTHENTICATION_FAILED', message: 'The credentials are not valid.' }] });
+    expect(reported[0]).toBe(outage);
   });
 });
