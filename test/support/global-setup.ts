@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 /** What the suite needs: a command, and the Debian package that provides it. */
 const NEEDED = [
   { command: 'redis-server', pkg: 'redis-server', why: 'the rate-limit tests' },
-  { command: 'chromium', pkg: 'chromium', why: 'the browser test (test/browser)' },
+  { command: 'chromium', pkg: 'chromium', why: 'the browser test in test/browser' },
 ] as const;
 
 function has(command: string): boolean {
