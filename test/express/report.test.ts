@@ -114,6 +114,25 @@ describe.each(EXPRESS_VERSIONS)('the default reporter on %s', (_name, express) =
     }
   });
 
+  it('marks an error after the response started with late=true, on its one line', async () => {
+    const stderr = captureStderr();
+    try {
+      const a = app((x) => x.get('/stream', (_req, res) => {
+        res.status(200).write('partial');
+        throw new Error('after the start');
+      }));
+      await request(a).get('/stream').catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const lines = stderr.text().split('\n').filter((line) => line !== '');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^kompliant-envelope: status=500 code=INTERNAL_ERROR trace_id=[0-9a-f-]{36} version=1 method=GET path=\/stream late=true duration_ms=[\d.]+ error=Error message="after the start" stack="Error: after the start\\n    at /,
+      );
+    } finally {
+      stderr.restore();
+    }
+  });
+
   it('does not log 4xx, which are the client\'s', async () => {
     const stderr = captureStderr();
     try {
