@@ -8,9 +8,9 @@
  *
  * Environment: BENCH_DURATION (seconds per run, default 2), BENCH_ROUNDS
  * (default 3), BENCH_CONNECTIONS (default 32), BENCH_SOAK (seconds of the
- * heap soak, default 60; 0 skips it), BENCH_ONLY (comma-separated
- * substrings of row names; a row runs when its name contains one; the soak
- * then runs only when one of them is `soak`).
+ * heap soak, default 60; 0 skips it), BENCH_ONLY (substrings of row names
+ * separated by `|`; a row runs when its name contains one; the soak then runs
+ * only when one of them is `soak`).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const DURATION = Number(process.env['BENCH_DURATION'] ?? 2);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SOAK = Number(process.env['BENCH_SOAK'] ?? 60);
-const ONLY = process.env['BENCH_ONLY']?.split(',').map((part) => part.trim()).filter((part) => part !== '');
+const ONLY = process.env['BENCH_ONLY']?.split('|').map((part) => part.trim()).filter((part) => part !== '');
 const selected = (name: string) => ONLY === undefined || ONLY.some((part) => name.includes(part));
 const here = __dirname;
 const root = join(here, '..');
@@ -129,10 +129,10 @@ const VALID = postOrder({ sku: 'BOOK-1', quantity: 2, note: 'gift wrap' });
 const INVALID = postOrder({ sku: '', quantity: 0 });
 /** envelope() + express.json() + rateLimit() + authenticate() + validate() + ok() + errorHandler() against the same stack by hand (bench/server.ts). */
 const FULL_STACK: Omit<Row, 'major'>[] = [
-  { name: 'full stack: valid POST vs hand-written, ETag on', baseline: 'full-hand', variant: 'full-envelope', path: '/orders', request: VALID, sameAnswer: 200 },
-  { name: 'full stack: valid POST vs hand-written, ETag off', baseline: 'full-hand-no-etag', variant: 'full-envelope', path: '/orders', request: VALID, sameAnswer: 200, target: 1.0 },
-  { name: 'full stack: invalid POST (400) vs hand-written, ETag on', baseline: 'full-hand', variant: 'full-envelope', path: '/orders', request: INVALID, sameAnswer: 400 },
-  { name: 'full stack: invalid POST (400) vs hand-written, ETag off', baseline: 'full-hand-no-etag', variant: 'full-envelope', path: '/orders', request: INVALID, sameAnswer: 400 },
+  { name: 'full stack: valid POST vs hand-written (ETag on)', baseline: 'full-hand', variant: 'full-envelope', path: '/orders', request: VALID, sameAnswer: 200 },
+  { name: 'full stack: valid POST vs hand-written (ETag off)', baseline: 'full-hand-no-etag', variant: 'full-envelope', path: '/orders', request: VALID, sameAnswer: 200, target: 1.0 },
+  { name: 'full stack: invalid POST (400) vs hand-written (ETag on)', baseline: 'full-hand', variant: 'full-envelope', path: '/orders', request: INVALID, sameAnswer: 400 },
+  { name: 'full stack: invalid POST (400) vs hand-written (ETag off)', baseline: 'full-hand-no-etag', variant: 'full-envelope', path: '/orders', request: INVALID, sameAnswer: 400 },
 ];
 const ROWS: Row[] = MAJORS.flatMap((major) => [
   { name: 'success: ok() vs res.json', major, baseline: 'success-plain', variant: 'success-envelope', path: '/x', target: 1.0 },
