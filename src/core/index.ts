@@ -46,4 +46,4 @@ export { TRACE_ID_HEADER, VERSION_HEADER, EXPOSED_HEADERS } from './headers.js';
 export { DEFAULT_MAX_BODY_SIZE, DEFAULT_CONTENT_TYPES } from './guards.js';
 export { IMPLICIT_VERSION } from './version.js';
 export { DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_MAX_ITEMS, type BatchOptions, type DefaultEcho } from './batch.js';
-export type { ErrorReport, ErrorReporter } from './report.js';
+export { redactHeaders, isSecretHeader, REDACTED, type ErrorReport, type ErrorReporter } from './report.js';

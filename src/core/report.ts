@@ -61,12 +61,16 @@ export function isSecretHeader(name: string): boolean {
  * A copy of `headers` fit for a log line: the value of every header
  * `isSecretHeader()` names is `[redacted]`; other values become strings
  * (arrays joined with `, `). Anything but a plain object of headers gives `{}`.
- * The default reporter prints no headers; use this in your own `onError`
- * before logging any.
+ * The default reporter prints no headers; use this in your own logging
+ * (an access log, an `onError` that logs an HTTP client's request) before
+ * logging any.
  *
  * @example
  * ```ts
- * errorHandler({ onError: (error, report) => logger.error({ ...report, headers: redactHeaders(req.headers) }) });
+ * app.use((req, res, next) => {
+ *   logger.info({ method: req.method, path: req.path, headers: redactHeaders(req.headers) });
+ *   next();
+ * });
  * ```
  */
 export function redactHeaders(headers: unknown): Record<string, string> {
