@@ -7,10 +7,20 @@ import request from 'supertest';
 import { z } from 'zod';
 import type { Options as LimiterOptions } from 'express-rate-limit';
 import { batch, envelope, errorHandler, ok } from 'kompliant-envelope';
-import { authenticate, authorize, hmacVerifier } from 'kompliant-envelope/auth';
+import express from 'express';
+import { authenticate, authorize, hmacVerifier, memoryNonceStore, redisNonceStore } from 'kompliant-envelope/auth';
 import { clientErrorHandler } from 'kompliant-envelope/node';
-import { maintenance } from 'kompliant-envelope/maintenance';
-import { batchEnvelopeFor, errorResponses, openApiBatchResponses, openApiResponses, successEnvelopeFor } from 'kompliant-envelope/openapi';
+import { maintenance, redisMaintenanceSwitch } from 'kompliant-envelope/maintenance';
+import {
+  batchEnvelopeFor,
+  describe as describeRoute,
+  errorResponses,
+  openApiBatchResponses,
+  openApiDocument,
+  openApiHandler,
+  openApiResponses,
+  successEnvelopeFor,
+} from 'kompliant-envelope/openapi';
 import { rateLimit } from 'kompliant-envelope/rate-limit';
 import { checkConformance } from 'kompliant-envelope/testing';
 import { timeout } from 'kompliant-envelope/timeout';
@@ -22,6 +32,9 @@ import { SteadyWindowStore } from './support/steady-store.js';
 const SECRETS = { partner1: 'a-secret-of-at-least-16-characters' };
 const body = z.object({ sku: z.string() });
 const allowAll = () => true;
+/** A Redis `sendCommand` for constructors that must refuse their options before any command. */
+const neverCalled = (): Promise<unknown> => Promise.reject(new Error('sendCommand must not be called'));
+const INFO = { title: 'Orders', version: '1.0.0' };
 /** Answers nothing useful, at once: enough for checkConformance() to run its probes. */
 const plainApp = (_req: unknown, res: { end(): void }) => res.end();
 
@@ -63,6 +76,14 @@ describe('an unknown option', () => {
     ['authorize()', () => authorize(allowAll, { mesage: 'No.' } as never), 'The `mesage` option of authorize() is not known; did you mean `message`?'],
     ['hmacVerifier()', () => hmacVerifier({ secret: SECRETS } as never), 'The `secret` option of hmacVerifier() is not known; did you mean `secrets`?'],
     ['hmacVerifier() (tolerance)', () => hmacVerifier({ secrets: SECRETS, tolerenceSeconds: 60 } as never), 'did you mean `toleranceSeconds`?'],
+    ['hmacVerifier() (nonces)', () => hmacVerifier({ secrets: SECRETS, nonceStor: memoryNonceStore() } as never), 'The `nonceStor` option of hmacVerifier() is not known; did you mean `nonceStore`?'],
+    ['memoryNonceStore()', () => memoryNonceStore({ maxx: 10 } as never), 'The `maxx` option of memoryNonceStore() is not known; did you mean `max`?'],
+    ['redisNonceStore()', () => redisNonceStore({ sendCommand: neverCalled, prefx: 'n:' } as never), 'The `prefx` option of redisNonceStore() is not known; did you mean `prefix`?'],
+    [
+      'redisMaintenanceSwitch()',
+      () => redisMaintenanceSwitch({ sendCommand: neverCalled, pollIntervall: 500 } as never),
+      'The `pollIntervall` option of redisMaintenanceSwitch() is not known; did you mean `pollInterval`?',
+    ],
     ['rateLimit()', () => rateLimit({ limt: 5 } as never), 'The `limt` option of rateLimit() is not known; did you mean `limit`?'],
     ['rateLimit() (case)', () => rateLimit({ windowMS: 1000 } as never), 'The `windowMS` option of rateLimit() is not known; did you mean `windowMs`?'],
     ['rateLimit() (ours)', () => rateLimit({ storeTimout: 100 } as never), 'The `storeTimout` option of rateLimit() is not known; did you mean `storeTimeout`?'],
@@ -78,6 +99,9 @@ describe('an unknown option', () => {
     ['batchEnvelopeFor()', () => batchEnvelopeFor(true, undefined, { ref: 'inline' } as never), 'The `ref` option of batchEnvelopeFor() is not known; did you mean `refs`?'],
     ['errorResponses()', () => errorResponses({ status: [400] } as never), 'The `status` option of errorResponses() is not known; did you mean `statuses`?'],
     ['openApiResponses()', () => openApiResponses(true, { descripton: 'The order.' } as never), 'The `descripton` option of openApiResponses() is not known; did you mean `description`?'],
+    ['openApiDocument()', () => openApiDocument(express(), { info: INFO, serverz: [] } as never), 'The `serverz` option of openApiDocument() is not known; did you mean `servers`?'],
+    ['openApiHandler()', () => openApiHandler(express(), { info: INFO, serverz: [] } as never), 'The `serverz` option of openApiHandler() is not known; did you mean `servers`?'],
+    ['describe()', () => describeRoute({ sumary: 'One account.' } as never), 'The `sumary` option of describe() is not known; did you mean `summary`?'],
     [
       'openApiBatchResponses()',
       () => openApiBatchResponses(true, undefined, { descripton: 'Done.' } as never),
@@ -126,6 +150,24 @@ describe('a number out of range', () => {
   const store = () => new SteadyWindowStore();
   const numbers: NumberOption[] = [
     { what: 'envelope() maxBodySize', make: (v) => envelope({ maxBodySize: v as number }), named: '`maxBodySize`', min: 0, max: MAX, whole: true },
+    { what: 'hmacVerifier() storeTimeout', make: (v) => hmacVerifier({ secrets: SECRETS, storeTimeout: v as number }), named: '`storeTimeout` option of hmacVerifier()', min: 0, max: MAX_TIMER_MS, whole: true },
+    { what: 'memoryNonceStore() max', make: (v) => memoryNonceStore({ max: v as number }), named: '`max` option of memoryNonceStore()', min: 1, max: MAX, whole: true },
+    {
+      what: 'redisMaintenanceSwitch() pollInterval',
+      make: (v) => redisMaintenanceSwitch({ sendCommand: neverCalled, pollInterval: v as number }).close(),
+      named: '`pollInterval` option of redisMaintenanceSwitch()',
+      min: 50,
+      max: 60_000,
+      whole: true,
+    },
+    {
+      what: 'redisMaintenanceSwitch() storeTimeout',
+      make: (v) => redisMaintenanceSwitch({ sendCommand: neverCalled, storeTimeout: v as number }).close(),
+      named: '`storeTimeout` option of redisMaintenanceSwitch()',
+      min: 1,
+      max: MAX_TIMER_MS,
+      whole: true,
+    },
     { what: 'hmacVerifier() toleranceSeconds', make: (v) => hmacVerifier({ secrets: SECRETS, toleranceSeconds: v as number }), named: '`toleranceSeconds`', min: 1, max: MAX, whole: true },
     { what: 'rateLimit() limit', make: (v) => rateLimit({ limit: v as number }), named: '`limit` option of rateLimit()', min: 0, max: MAX, whole: true },
     { what: 'rateLimit() max', make: (v) => rateLimit({ max: v as number }), named: '`max` option of rateLimit()', min: 0, max: MAX, whole: true },
