@@ -125,6 +125,7 @@ function tryLines(url: string): string {
       'old shape; Deprecation, Sunset, Link and an API_VERSION_DEPRECATED warning',
     ],
     [`curl -s ${url}/whoami -H 'traceparent: ${TRACEPARENT}'`, 'trace_id 4bf92f35-77b3-… reused, and what a call onward would forward'],
+    [`curl -s ${url}/openapi.json`, 'the OpenAPI 3.1 document generated from the app (npm run openapi writes it to a file)'],
   ];
   // Align the comments, except behind a command too long to align with.
   const width = Math.max(...tries.map(([command]) => (command.length <= 90 ? command.length : 0)));
