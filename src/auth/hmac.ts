@@ -13,6 +13,7 @@ import { MAX_TIMER_MS, checkNumberOption, optionNames } from '../core/options.js
 import { HMAC_OPTIONS, NONCE_PATTERN, parseHmacOptions, signedTextPrefix, type HmacOptions } from '../core/signature.js';
 import { isThenable } from '../core/thenable.js';
 import { memoryNonceStore, type NonceStore } from './nonce-store.js';
+import { withDeadline } from '../express/store-calls.js';
 import { storeErrorLog } from './store-error-log.js';
 
 const rawBodyKey: unique symbol = Symbol('kompliant-envelope.rawBody');
@@ -144,20 +145,7 @@ class NonceStoreTimeoutError extends Error {
 
 function limitTime(work: Promise<boolean>, ms: number): Promise<boolean> {
   if (ms === 0) return work;
-  return new Promise<boolean>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new NonceStoreTimeoutError(`The nonce store did not answer within ${ms} ms.`)), ms);
-    timer.unref();
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return withDeadline(work, ms, () => new NonceStoreTimeoutError(`The nonce store did not answer within ${ms} ms.`));
 }
 
 const TIMESTAMP = /^\d{1,12}$/;

@@ -6,6 +6,7 @@ import { clip } from '../core/bound.js';
 import { MAX_TIMER_MS, checkNumberOption, checkOptionKeys, optionNames } from '../core/options.js';
 import { logField } from '../core/report.js';
 import { describeError } from '../express/report.js';
+import { withDeadline } from '../express/store-calls.js';
 
 /**
  * The state of a shared maintenance switch: off, or on with the
@@ -81,22 +82,6 @@ function stateOf(reply: unknown): { state: MaintenanceState; problem?: string } 
   return problems.length === 0 ? { state: Object.freeze(state) } : { state: Object.freeze(state), problem: `${problems.join('; ')}: the default is used` };
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis did not answer GET within ${ms} ms.`)), ms);
-    timer.unref();
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * A maintenance switch shared by every instance: each one reads a Redis key
@@ -137,7 +122,7 @@ export function redisMaintenanceSwitch(options: RedisMaintenanceSwitchOptions): 
 
   const read = async (): Promise<void> => {
     try {
-      const reply = await withTimeout(Promise.resolve().then(() => sendCommand(['GET', key])), storeTimeout);
+      const reply = await withDeadline(Promise.resolve().then(() => sendCommand(['GET', key])), storeTimeout, () => new Error(`Redis did not answer GET within ${storeTimeout} ms.`));
       if (unreachable) {
         unreachable = false;
         log('Redis answers again');

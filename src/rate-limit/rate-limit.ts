@@ -8,6 +8,7 @@ import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
 import { MAX_TIMER_MS, checkNumberOption, checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
 import { requestContext } from '../express/request-context.js';
+import { logGate, withDeadline } from '../express/store-calls.js';
 import { sendError } from '../express/write.js';
 import { loadExpressRateLimit } from './peer.js';
 
@@ -103,22 +104,8 @@ export class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
 }
 
-function limitTime<T>(work: Promise<T> | T, ms: number, what: string): Promise<T> | T {
-  if (!(work instanceof Promise)) return work;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new StoreTimeoutError(`The rate-limit store did not answer ${what} within ${ms} ms.`)), ms);
-    timer.unref();
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+function limitTime<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return withDeadline(work, ms, () => new StoreTimeoutError(`The rate-limit store did not answer ${what} within ${ms} ms.`));
 }
 
 /** The store with each call bounded by `ms`. */
@@ -140,12 +127,9 @@ function boundedStore(store: Store, ms: number): Store {
   return bounded;
 }
 
-const LOG_EVERY_MS = 30_000;
-
 /** Logs store failures to stderr with the trace_id, at most once per 30 s (a dead Redis fails every request). */
 function storeErrorLogger(): LimiterOptions['logger'] {
-  let lastLogged = 0;
-  let suppressed = 0;
+  const gate = logGate();
   // express-rate-limit's configuration warnings and checks (WRN_ERL_*, ERR_ERL_*) come once each, and are not store errors.
   const warn = (warning: unknown) => {
     const detail = warning instanceof Error ? `${warning.name}: ${warning.message}` : String(warning);
@@ -155,14 +139,9 @@ function storeErrorLogger(): LimiterOptions['logger'] {
     // express-rate-limit reports its configuration checks (ERR_ERL_*) through `error` too.
     const code = (failure as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_ERL_')) return warn(failure);
-    const now = Date.now();
-    if (now - lastLogged < LOG_EVERY_MS) {
-      suppressed += 1;
-      return;
-    }
-    const note = suppressed > 0 ? ` (${suppressed} more since the last report)` : '';
-    lastLogged = now;
-    suppressed = 0;
+    const open = gate();
+    if (open === undefined) return;
+    const { note } = open;
     const traceId = requestContext()?.traceId ?? '-';
     const detail = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
     process.stderr.write(`kompliant-envelope: rate limit store error trace_id=${traceId}${note}: ${message === undefined ? '' : `${message} `}${detail}\n`);
