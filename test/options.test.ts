@@ -35,6 +35,8 @@ const allowAll = () => true;
 /** A Redis `sendCommand` for constructors that must refuse their options before any command. */
 const neverCalled = (): Promise<unknown> => Promise.reject(new Error('sendCommand must not be called'));
 const INFO = { title: 'Orders', version: '1.0.0' };
+/** A Redis `sendCommand` answering GET with no key: a switch made with valid options polls it once, quietly, before close(). */
+const keyAbsent = (): Promise<unknown> => Promise.resolve(null);
 /** Answers nothing useful, at once: enough for checkConformance() to run its probes. */
 const plainApp = (_req: unknown, res: { end(): void }) => res.end();
 
@@ -154,7 +156,7 @@ describe('a number out of range', () => {
     { what: 'memoryNonceStore() max', make: (v) => memoryNonceStore({ max: v as number }), named: '`max` option of memoryNonceStore()', min: 1, max: MAX, whole: true },
     {
       what: 'redisMaintenanceSwitch() pollInterval',
-      make: (v) => redisMaintenanceSwitch({ sendCommand: neverCalled, pollInterval: v as number }).close(),
+      make: (v) => redisMaintenanceSwitch({ sendCommand: keyAbsent, pollInterval: v as number }).close(),
       named: '`pollInterval` option of redisMaintenanceSwitch()',
       min: 50,
       max: 60_000,
@@ -162,7 +164,7 @@ describe('a number out of range', () => {
     },
     {
       what: 'redisMaintenanceSwitch() storeTimeout',
-      make: (v) => redisMaintenanceSwitch({ sendCommand: neverCalled, storeTimeout: v as number }).close(),
+      make: (v) => redisMaintenanceSwitch({ sendCommand: keyAbsent, storeTimeout: v as number }).close(),
       named: '`storeTimeout` option of redisMaintenanceSwitch()',
       min: 1,
       max: MAX_TIMER_MS,
