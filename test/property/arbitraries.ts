@@ -26,9 +26,13 @@ export function headerValue(maxLength = 200): fc.Arbitrary<string> {
   return fc.string({ unit: headerChar, maxLength });
 }
 
-/** Header values well past any sane length (Node's default header limit is 16 KB in all). */
+/**
+ * Header values well past any sane length, yet three of them stay under
+ * Node's default limit of 16 KB for all headers (above it, Node answers 431
+ * before the app runs, which is not what these properties are about).
+ */
 export const longHeaderValue: fc.Arbitrary<string> = fc
-  .tuple(headerValue(20), fc.integer({ min: 500, max: 8000 }))
+  .tuple(headerValue(20), fc.integer({ min: 500, max: 5000 }))
   .map(([unit, length]) => (unit === '' ? 'v' : unit).repeat(length).slice(0, length));
 
 /** Spaces and tabs around a value, which HTTP (and Node's parser) strip as optional whitespace. */
