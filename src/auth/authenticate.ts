@@ -45,8 +45,9 @@ export interface AuthenticateOptions<Principal> {
   readonly message?: string;
 }
 
-const principalKey: unique symbol = Symbol('kompliant-envelope.principal');
-type WithPrincipal = IncomingMessage & { [principalKey]?: unknown };
+// A WeakMap, not a property on `req`, for the reason given in ../express/context.ts:
+// a property added to Node's request object costs every later read of it.
+const principals = new WeakMap<IncomingMessage, unknown>();
 
 /**
  * Who `authenticate()` found the caller to be (what `verify` returned), or
@@ -58,7 +59,7 @@ type WithPrincipal = IncomingMessage & { [principalKey]?: unknown };
  * ```
  */
 export function principalOf<Principal = unknown>(req: IncomingMessage): Principal | undefined {
-  return (req as WithPrincipal)[principalKey] as Principal | undefined;
+  return principals.get(req) as Principal | undefined;
 }
 
 const AUTHENTICATE_OPTIONS = optionNames<AuthenticateOptions<unknown>>({ headers: true, verify: true, challenge: true, message: true });
@@ -106,7 +107,7 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
 
   const accept = (req: IncomingMessage, res: ServerResponse, next: Next, principal: unknown) => {
     if (!principal) return sendError(res, refused);
-    (req as WithPrincipal)[principalKey] = principal;
+    principals.set(req, principal);
     next();
   };
   // An error that already says what it is (an ApiError, a 500 one included —
