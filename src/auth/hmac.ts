@@ -13,8 +13,7 @@ import { MAX_TIMER_MS, checkNumberOption, optionNames } from '../core/options.js
 import { HMAC_OPTIONS, NONCE_PATTERN, parseHmacOptions, signedTextPrefix, type HmacOptions } from '../core/signature.js';
 import { isThenable } from '../core/thenable.js';
 import { memoryNonceStore, type NonceStore } from './nonce-store.js';
-import { withDeadline } from '../express/store-calls.js';
-import { storeErrorLog } from './store-error-log.js';
+import { storeFailureLog, withDeadline } from '../express/store-calls.js';
 
 const rawBodyKey: unique symbol = Symbol('kompliant-envelope.rawBody');
 type WithRawBody = IncomingMessage & { [rawBodyKey]?: Buffer };
@@ -184,7 +183,11 @@ export function hmacVerifier(options: HmacVerifierOptions): (req: Request) => Hm
   const refused = refusals(toleranceSeconds);
   // Signs for an unknown key id, so that answering it takes as long as a wrong signature.
   const decoy = randomBytes(32);
-  const logStoreError = storeErrorLog('the nonce store of hmacVerifier() failed', passOnStoreError);
+  const logStoreError = storeFailureLog(
+    `the nonce store of hmacVerifier() failed; ${
+      passOnStoreError ? 'requests are served without replay protection (passOnStoreError: true)' : 'requests are refused with 500 (passOnStoreError: false)'
+    }`,
+  );
   const storeFailed = (error: unknown, keyId: string): HmacPrincipal => {
     logStoreError(error);
     if (passOnStoreError) return { keyId };

@@ -1,12 +1,16 @@
 /**
- * What every shared-store user of the library (`rateLimit()`'s store,
- * `hmacVerifier()`'s nonce store, `redisMaintenanceSwitch()`) does the same
+ * What the library's shared-store users (`rateLimit()`'s store,
+ * `hmacVerifier()`'s nonce store, `redisMaintenanceSwitch()`) do the same
  * way: bound each call in time, and log failures at most once per interval,
  * since a dead Redis fails every request.
  */
 
+import { logField } from '../core/report.js';
+import { describeError } from './report.js';
+import { requestContext } from './request-context.js';
+
 /** How often, at most, a failing store is logged. */
-export const STORE_LOG_EVERY_MS = 30_000;
+const STORE_LOG_EVERY_MS = 30_000;
 
 /**
  * `work`, or a rejection with `timedOut()` when it has not settled within
@@ -30,22 +34,24 @@ export function withDeadline<T>(work: Promise<T>, ms: number, timedOut: () => Er
 }
 
 /**
- * A gate for one store's failure log: each call answers whether to log now
- * (at most once per `everyMs`) and, when it does, how many failures were held
- * back since the last line; `undefined` means hold this one back.
+ * The failure log of one store: one stderr line at most every
+ * `STORE_LOG_EVERY_MS`, `kompliant-envelope: <what> trace_id=…` (the request
+ * that hit it), how many were held back since the last line, the caller's
+ * `detail` if any, then what was thrown, escaped as the default reporter does.
  */
-export function logGate(everyMs = STORE_LOG_EVERY_MS): () => { readonly note: string } | undefined {
+export function storeFailureLog(what: string): (failure: unknown, detail?: string) => void {
   let lastLogged = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
-  return () => {
+  return (failure, detail) => {
     const now = Date.now();
-    if (now - lastLogged < everyMs) {
+    if (now - lastLogged < STORE_LOG_EVERY_MS) {
       suppressed += 1;
-      return undefined;
+      return;
     }
     const note = suppressed > 0 ? ` (${suppressed} more since the last report)` : '';
     lastLogged = now;
     suppressed = 0;
-    return { note };
+    const about = detail === undefined ? '' : ` ${logField('detail', detail)}`;
+    process.stderr.write(`kompliant-envelope: ${what} trace_id=${requestContext()?.traceId ?? '-'}${note}${about} ${describeError(failure, false)}\n`);
   };
 }

@@ -7,8 +7,7 @@ import type { Options as LimiterOptions, RateLimitRequestHandler, Store } from '
 import { STANDARD_ERRORS } from '../core/catalog.js';
 import { entry } from '../core/envelope.js';
 import { MAX_TIMER_MS, checkNumberOption, checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
-import { requestContext } from '../express/request-context.js';
-import { logGate, withDeadline } from '../express/store-calls.js';
+import { storeFailureLog, withDeadline } from '../express/store-calls.js';
 import { sendError } from '../express/write.js';
 import { loadExpressRateLimit } from './peer.js';
 
@@ -129,7 +128,7 @@ function boundedStore(store: Store, ms: number): Store {
 
 /** Logs store failures to stderr with the trace_id, at most once per 30 s (a dead Redis fails every request). */
 function storeErrorLogger(): LimiterOptions['logger'] {
-  const gate = logGate();
+  const logStoreError = storeFailureLog('rate limit store error');
   // express-rate-limit's configuration warnings and checks (WRN_ERL_*, ERR_ERL_*) come once each, and are not store errors.
   const warn = (warning: unknown) => {
     const detail = warning instanceof Error ? `${warning.name}: ${warning.message}` : String(warning);
@@ -139,12 +138,7 @@ function storeErrorLogger(): LimiterOptions['logger'] {
     // express-rate-limit reports its configuration checks (ERR_ERL_*) through `error` too.
     const code = (failure as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_ERL_')) return warn(failure);
-    const open = gate();
-    if (open === undefined) return;
-    const { note } = open;
-    const traceId = requestContext()?.traceId ?? '-';
-    const detail = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
-    process.stderr.write(`kompliant-envelope: rate limit store error trace_id=${traceId}${note}: ${message === undefined ? '' : `${message} `}${detail}\n`);
+    logStoreError(failure, message);
   };
   return { error, warn };
 }
