@@ -7,13 +7,16 @@
  * `npm run build` first.
  *
  * Environment: BENCH_DURATION (seconds per run, default 2), BENCH_ROUNDS
- * (default 3), BENCH_CONNECTIONS (default 32), BENCH_SOAK (seconds of the
+ * (default 3), BENCH_PAIRS (fresh pairs of server processes the rounds of a
+ * row are spread over, default 1), BENCH_PIN (0: do not pin the servers and
+ * the load generator to CPUs), BENCH_CONNECTIONS (default 32), BENCH_SOAK (seconds of the
  * heap soak, default 60; 0 skips it), BENCH_ONLY (substrings of row names
  * separated by `|`; a row runs when its name contains one; the soak then runs
- * only when one of them is `soak`).
+ * only when one of them is `soak`; the A/A row runs only when named).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -23,6 +26,24 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SOAK = Number(process.env['BENCH_SOAK'] ?? 60);
 const ONLY = process.env['BENCH_ONLY']?.split('|').map((part) => part.trim()).filter((part) => part !== '');
 const selected = (name: string) => ONLY === undefined || ONLY.some((part) => name.includes(part));
+const PAIRS = Number(process.env['BENCH_PAIRS'] ?? 1);
+/**
+ * With two CPUs or more and `taskset` (Linux), the load generator (this
+ * process) runs on CPU 0 and every server on CPU 1: the server measured never
+ * shares its CPU with autocannon, and both sides of a row run on the same CPU.
+ * BENCH_PIN=0 turns it off.
+ */
+const PIN = process.env['BENCH_PIN'] !== '0' && process.platform === 'linux' && availableParallelism() >= 2 && hasTaskset();
+const SERVER_CPU = '1';
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const here = __dirname;
 const root = join(here, '..');
 
@@ -40,6 +61,7 @@ function start(variant: string, major: string): Promise<Server> {
     const timer = setTimeout(() => reject(new Error(`${variant} did not start`)), 20_000);
     child.once('message', (message: { port: number }) => {
       clearTimeout(timer);
+      if (PIN && child.pid !== undefined) execFileSync('taskset', ['-a', '-p', '-c', SERVER_CPU, String(child.pid)], { stdio: 'ignore' });
       resolve({ child, port: message.port });
     });
     child.once('exit', (code) => reject(new Error(`${variant} exited with ${code}`)));
@@ -90,7 +112,8 @@ async function load(server: Server, path: string, seconds: number, connections =
   const result = await autocannon({ url: `http://127.0.0.1:${server.port}${path}`, connections, duration: seconds, pipelining: 1, ...request });
   const cpuAfter = await cpuOf(server);
   return {
-    rps: result.requests.average,
+    // Requests over the run's own length: autocannon's per-second average has no sample in a run under a second.
+    rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpu: result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : 0,
@@ -116,6 +139,8 @@ interface Row {
   request?: RequestShape;
   /** The status both sides must answer, with bodies equal but for the trace id: checked once before measuring. */
   sameAnswer?: number;
+  /** A check of the harness (both sides the same server), run only when BENCH_ONLY names it. */
+  aa?: boolean;
 }
 
 const MAJORS = ['express5', 'express4'];
@@ -143,7 +168,9 @@ const ROWS: Row[] = MAJORS.flatMap((major) => [
   { name: 'batch 10,000: batch() vs Promise.all', major, baseline: 'batch10k-plain', variant: 'batch10k-envelope', path: '/x', connections: 4, target: 1 / 1.2 },
   // The issue's bar is Express 5; Express 4 is shown beside it without one.
   ...FULL_STACK.map(({ target, ...row }) => ({ ...row, major, ...(major === 'express5' && target !== undefined ? { target } : {}) })),
-]).filter((row) => selected(`${row.name} ${row.major}`));
+  // The harness against itself: the same server on both sides. Only when asked for (BENCH_ONLY=A/A).
+  { name: 'A/A: harness check, the same server on both sides', major, baseline: 'full-envelope', variant: 'full-envelope', path: '/orders', request: VALID, sameAnswer: 200, aa: true },
+]).filter((row) => selected(`${row.name} ${row.major}`) && (row.aa !== true || ONLY?.some((part) => part.includes('A/A')) === true));
 
 interface Measured {
   rps: number;
@@ -171,21 +198,43 @@ async function checkSameAnswer(row: Row, baseline: Server, variant: Server): Pro
 }
 
 /**
- * Starts both servers once, warms them up, then loads them in turn, the
- * order swapped every round (A B, B A, A B …) so neither side always runs
- * on the warmer machine.
+ * Compares the two servers of a row over `ROUNDS` rounds, spread over
+ * `PAIRS` pairs of fresh processes: a process's own luck (where the JIT
+ * inlined, where its heap landed) is worth a few per cent and lasts as long as
+ * the process, so one pair would carry it into every round.
  */
 async function compare(row: Row): Promise<{ base: Run[]; ours: Run[] }> {
-  const [baseline, variant] = await Promise.all([start(row.baseline, row.major), start(row.variant, row.major)]);
+  const base: Run[] = [];
+  const ours: Run[] = [];
+  for (let pair = 0; pair < PAIRS; pair++) {
+    const rounds = Math.round((ROUNDS * (pair + 1)) / PAIRS) - Math.round((ROUNDS * pair) / PAIRS);
+    if (rounds === 0) continue;
+    const measured = await comparePair(row, rounds, pair % 2 === 1);
+    base.push(...measured.base);
+    ours.push(...measured.ours);
+  }
+  return { base, ours };
+}
+
+/**
+ * One pair of processes: both started (the variant first in odd pairs),
+ * checked to answer alike, warmed up, then loaded in turn, the order swapped
+ * every round (A B, B A, …; starting with B in odd pairs) so that neither side
+ * always runs first.
+ */
+async function comparePair(row: Row, rounds: number, odd: boolean): Promise<{ base: Run[]; ours: Run[] }> {
+  const servers: Server[] = [];
   try {
+    for (const name of odd ? [row.variant, row.baseline] : [row.baseline, row.variant]) servers.push(await start(name, row.major));
+    const [baseline, variant] = (odd ? [servers[1], servers[0]] : servers) as [Server, Server];
     if (row.sameAnswer !== undefined) await checkSameAnswer(row, baseline, variant);
     // Warm-up: JIT, sockets; 2 s each, since a first round on a busy machine can still cost several times the rest.
     await load(baseline, row.path, 2, row.connections, row.request);
     await load(variant, row.path, 2, row.connections, row.request);
     const base: Run[] = [];
     const ours: Run[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      if (i % 2 === 0) {
+    for (let i = 0; i < rounds; i++) {
+      if ((i + (odd ? 1 : 0)) % 2 === 0) {
         base.push(await load(baseline, row.path, DURATION, row.connections, row.request));
         ours.push(await load(variant, row.path, DURATION, row.connections, row.request));
       } else {
@@ -195,7 +244,7 @@ async function compare(row: Row): Promise<{ base: Run[]; ours: Run[] }> {
     }
     return { base, ours };
   } finally {
-    await Promise.all([stop(baseline), stop(variant)]);
+    await Promise.all(servers.map(stop));
   }
 }
 
@@ -245,6 +294,7 @@ function checkBuilt(): void {
 
 async function main(): Promise<void> {
   checkBuilt();
+  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
   const started = Date.now();
   const results: Record<string, unknown>[] = [];
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -259,6 +309,10 @@ async function main(): Promise<void> {
   }
   const floor = summarise(floorRuns);
   console.log(`raw node:http floor: ${fmt(floor.rps)} req/s (p50 ${floor.p50} ms, p99 ${floor.p99} ms, CPU ${floor.cpu.toFixed(1)} µs/req)`);
+  console.log(
+    `${ROUNDS} rounds of ${DURATION} s per row over ${PAIRS} process pair(s), ${CONNECTIONS} connections; ` +
+      (PIN ? `servers on CPU ${SERVER_CPU}, load generator on CPU 0` : 'not pinned to CPUs'),
+  );
   console.log('ratio = median over rounds of ours ÷ baseline req/s (≥ 1 is faster); CPU = server CPU µs per request (lower is cheaper)');
 
   for (const row of ROWS) {
@@ -319,7 +373,7 @@ async function main(): Promise<void> {
   const out = {
     date: new Date().toISOString(),
     node: process.version,
-    settings: { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS },
+    settings: { durationSeconds: DURATION, rounds: ROUNDS, pairs: PAIRS, connections: CONNECTIONS, pinned: PIN },
     floor,
     rows: results,
     coldStart: cold ?? null,

@@ -11,7 +11,7 @@ import { isHeaderName } from '../core/headers.js';
 import { errorForNext } from '../express/async-handler.js';
 import { checkOptionKeys, markMiddleware, optionNames } from '../core/options.js';
 import { isThenable } from '../core/thenable.js';
-import { peekContext } from '../express/context.js';
+import { peekContext, type MutableContext } from '../express/context.js';
 import { normalizeForRequest } from '../express/map-errors.js';
 import { sendError } from '../express/write.js';
 
@@ -45,9 +45,15 @@ export interface AuthenticateOptions<Principal> {
   readonly message?: string;
 }
 
-// A WeakMap, not a property on `req`, for the reason given in ../express/context.ts:
-// a property added to Node's request object costs every later read of it.
+// Kept in the request's context (see ../express/context.ts for why not on `req`);
+// a WeakMap only for requests without one (no envelope(), or no Express).
 const principals = new WeakMap<IncomingMessage, unknown>();
+
+/** The context of `req`'s response under Express (which links `req.res`), if envelope() made one. */
+function contextOfRequest(req: IncomingMessage): MutableContext | undefined {
+  const res = (req as { res?: ServerResponse }).res;
+  return res === undefined ? undefined : peekContext(res);
+}
 
 /**
  * Who `authenticate()` found the caller to be (what `verify` returned), or
@@ -59,7 +65,8 @@ const principals = new WeakMap<IncomingMessage, unknown>();
  * ```
  */
 export function principalOf<Principal = unknown>(req: IncomingMessage): Principal | undefined {
-  return principals.get(req) as Principal | undefined;
+  const context = contextOfRequest(req);
+  return (context !== undefined && context.principal !== undefined ? context.principal : principals.get(req)) as Principal | undefined;
 }
 
 const AUTHENTICATE_OPTIONS = optionNames<AuthenticateOptions<unknown>>({ headers: true, verify: true, challenge: true, message: true });
@@ -107,7 +114,10 @@ export function authenticate<Principal>(options: AuthenticateOptions<Principal>)
 
   const accept = (req: IncomingMessage, res: ServerResponse, next: Next, principal: unknown) => {
     if (!principal) return sendError(res, refused);
-    principals.set(req, principal);
+    // Where principalOf(req) looks: the context req.res leads to, else the WeakMap.
+    const context = contextOfRequest(req);
+    if (context === undefined) principals.set(req, principal);
+    else context.principal = principal;
     next();
   };
   // An error that already says what it is (an ApiError, a 500 one included —

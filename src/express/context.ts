@@ -1,7 +1,7 @@
 /**
  * The per-request context store: trace id, version and warnings, kept in an
- * AsyncLocalStorage for code that has no `res` at hand, and on the response
- * object for the responders, which then need no store lookup.
+ * AsyncLocalStorage for code that has no `res` at hand, and with the response
+ * (in Express's `res.locals`) for the responders, which then need no store lookup.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ServerResponse } from 'node:http';
@@ -35,6 +35,10 @@ export interface MutableContext {
   view: object | undefined;
   /** `envelope({ mapErrors })`, the same frozen array for every request; `undefined` without it. */
   mapErrors: readonly ErrorMapper[] | undefined;
+  /** Who `authenticate()` found the caller to be, for `principalOf()`. */
+  principal: unknown;
+  /** The response this context belongs to, once attached. */
+  res: ServerResponse | undefined;
 }
 
 /** Makes a context; every field is present from the start so all contexts share one shape. */
@@ -45,31 +49,78 @@ export function newContext(
   startedAt: number | undefined,
   mapErrors: readonly ErrorMapper[] | undefined,
 ): MutableContext {
-  return { traceId, version, warnings: undefined, versions, startedAt, code: undefined, span: undefined, traceFlags: undefined, traceState: undefined, openTelemetry: undefined, view: undefined, mapErrors };
+  return {
+    traceId,
+    version,
+    warnings: undefined,
+    versions,
+    startedAt,
+    code: undefined,
+    span: undefined,
+    traceFlags: undefined,
+    traceState: undefined,
+    openTelemetry: undefined,
+    view: undefined,
+    mapErrors,
+    principal: undefined,
+    res: undefined,
+  };
 }
 
 const storage = new AsyncLocalStorage<MutableContext>();
-// A WeakMap, not a (symbol) property on `res`: over real HTTP, a property added
-// to Node's request or response object costs every request far more than the
-// lookup — most likely because Node's http code and Express's router, which
-// read those objects all through the request, then see one more hidden class.
-// Measured with npm run bench (Express 5): the hand-written stack with one
-// symbol property set on `res` and one on `req` lost 7-19 % of its req/s and
-// spent 8-19 % more CPU per request (3 runs); this store and the one in
-// ../auth/authenticate.ts, against the symbol properties they replace, gave
-// +0.5 to +5.4 % req/s and -0.9 to -7.1 % CPU per request (5 runs, medians
-// +2.5 % and -3.2 %). A light-my-request run in one process does not show it.
+
+// Where a response's context is kept. Not a property of `res` itself: over
+// real HTTP, a property added to Node's request or response object costs every
+// request far more than the lookup — most likely because Node's http code and
+// Express's router, which read those objects all through the request, then see
+// one more hidden class. Measured with npm run bench (Express 5): the
+// hand-written stack with one symbol property set on `res` and one on `req`
+// lost 7-19 % of its req/s and spent 8-19 % more CPU per request (3 runs).
+// Not a WeakMap either, when Express is there: each request's entry has a key
+// that dies young, and the garbage collector pays for every such entry — about
+// 1.4 µs per request for one WeakMap in a model of 32 requests in flight
+// (bench/context-store.ts), against 0.05 µs for a key of `res.locals`.
+// Express gives every request a fresh `res.locals` made by
+// `Object.create(null)`, a dictionary object: a key added there changes no
+// hidden class. The key is a symbol, so templates and `JSON.stringify` never
+// see it. Without Express (no `res.locals`), or when `res.locals` cannot take
+// a key, the WeakMap keeps it.
+const CONTEXT = Symbol('kompliant-envelope.context');
 const contexts = new WeakMap<ServerResponse, MutableContext>();
+
+/** Express's per-request `res.locals`, when it is there and can take a key. */
+function localsOf(res: ServerResponse): Record<symbol, unknown> | undefined {
+  const locals = (res as { locals?: unknown }).locals;
+  return typeof locals === 'object' && locals !== null && Object.isExtensible(locals) ? (locals as Record<symbol, unknown>) : undefined;
+}
+
+function attach(res: ServerResponse, context: MutableContext): void {
+  context.res = res;
+  const locals = localsOf(res);
+  if (locals === undefined) contexts.set(res, context);
+  else locals[CONTEXT] = context;
+}
 
 /** Runs `next` inside `context`, and attaches the context to the response. */
 export function enterContext(res: ServerResponse, context: MutableContext, next: () => void): void {
-  contexts.set(res, context);
+  attach(res, context);
   storage.run(context, next);
 }
 
-/** The context attached to a response, if any, without making one. */
+/**
+ * The context attached to a response, if any, without making one. When a
+ * later middleware replaced `res.locals` with an object of its own, the
+ * context is still found as the current async context, which is checked to
+ * belong to this response.
+ */
 export function peekContext(res: ServerResponse): MutableContext | undefined {
-  return contexts.get(res);
+  const locals = (res as { locals?: Record<symbol, unknown> | null }).locals;
+  const onLocals = typeof locals === 'object' && locals !== null ? (locals[CONTEXT] as MutableContext | undefined) : undefined;
+  if (onLocals !== undefined && onLocals.res === res) return onLocals;
+  const stored = contexts.get(res);
+  if (stored !== undefined) return stored;
+  const current = storage.getStore();
+  return current !== undefined && current.res === res ? current : undefined;
 }
 
 /**
@@ -78,10 +129,10 @@ export function peekContext(res: ServerResponse): MutableContext | undefined {
  * implicit version, whose headers are set at once.
  */
 export function contextOf(res: ServerResponse): MutableContext {
-  const existing = contexts.get(res);
+  const existing = peekContext(res);
   if (existing !== undefined) return existing;
   const context = newContext(newTraceId(), IMPLICIT_VERSION, undefined, undefined, undefined);
-  contexts.set(res, context);
+  attach(res, context);
   if (!res.headersSent) {
     res.setHeader(TRACE_ID_HEADER, context.traceId);
     res.setHeader(VERSION_HEADER, context.version);
