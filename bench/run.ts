@@ -1,27 +1,34 @@
 /**
- * `npm run bench`: each variant against its baseline, in turn, several
- * rounds (A B B A A B …) so drift hits both; medians of req/s, latency and
- * CPU per request, and the median of the per-round ratios to the baseline.
- * Then the cold start of the package root next to Express's. Prints a table
- * and writes bench/results/*.json. It measures the built package: run
+ * `npm run bench`: each variant against its baseline. Both servers run at
+ * once, each with its own open connections (bench/load.ts); a round loads
+ * one, then the other, in short windows taken in turn (A B B A A B …) until
+ * each side had BENCH_ROUND seconds, so the machine's drift hits both sides
+ * of a round alike. A round's ratio is ours ÷ baseline in req/s over its
+ * windows. Medians of req/s, latency and CPU per request, and the median of
+ * the per-round ratios. Then
+ * the cold start of the package root next to Express's. Prints a table and
+ * writes bench/results/*.json. It measures the built package: run
  * `npm run build` first.
  *
- * Environment: BENCH_DURATION (seconds per run, default 2), BENCH_ROUNDS
- * (default 3), BENCH_PAIRS (fresh pairs of server processes the rounds of a
- * row are spread over, default 1), BENCH_PIN (0: do not pin the servers and
- * the load generator to CPUs), BENCH_CONNECTIONS (default 32), BENCH_SOAK (seconds of the
- * heap soak, default 60; 0 skips it), BENCH_ONLY (substrings of row names
- * separated by `|`; a row runs when its name contains one; the soak then runs
- * only when one of them is `soak`; the A/A row runs only when named).
+ * Environment: BENCH_ROUND (seconds of load per side and round, default 2),
+ * BENCH_WINDOW (seconds of each window, default 0.25), BENCH_ROUNDS (rounds
+ * per row, default 5), BENCH_PAIRS (fresh pairs
+ * of server processes the rounds of a row are spread over, default 1),
+ * BENCH_PIN (0: do not pin the servers and the load generator to CPUs),
+ * BENCH_CONNECTIONS (default 32), BENCH_SOAK (seconds of the heap soak,
+ * default 60; 0 skips it), BENCH_ONLY (substrings of row names separated by
+ * `|`; a row runs when its name contains one; the soak then runs only when
+ * one of them is `soak`; the A/A row runs only when a part names `A/A`).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { Load, type RequestShape, type Window } from './load';
 
-const DURATION = Number(process.env['BENCH_DURATION'] ?? 2);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 0.25);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const ROUND = Number(process.env['BENCH_ROUND'] ?? 2);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SOAK = Number(process.env['BENCH_SOAK'] ?? 60);
 const ONLY = process.env['BENCH_ONLY']?.split('|').map((part) => part.trim()).filter((part) => part !== '');
@@ -30,7 +37,7 @@ const PAIRS = Number(process.env['BENCH_PAIRS'] ?? 1);
 /**
  * With two CPUs or more and `taskset` (Linux), the load generator (this
  * process) runs on CPU 0 and every server on CPU 1: the server measured never
- * shares its CPU with autocannon, and both sides of a row run on the same CPU.
+ * shares its CPU with the load generator, and both sides of a row run on the same CPU.
  * BENCH_PIN=0 turns it off.
  */
 const PIN = process.env['BENCH_PIN'] !== '0' && process.platform === 'linux' && availableParallelism() >= 2 && hasTaskset();
@@ -100,26 +107,49 @@ interface Run {
   errors: number;
 }
 
-/** What each request of a row sends; a GET without headers when absent. */
-interface RequestShape {
-  readonly method: 'POST';
-  readonly body: string;
-  readonly headers: Readonly<Record<string, string>>;
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+};
+
+/** One window of load on `server` through its open connections, and the server's CPU time during it. */
+async function measure(server: Server, load: Load, seconds: number): Promise<Window & { cpuMicros: number }> {
+  const cpuBefore = await cpuOf(server);
+  const window = await load.window(seconds);
+  return { ...window, cpuMicros: (await cpuOf(server)) - cpuBefore };
 }
 
-async function load(server: Server, path: string, seconds: number, connections = CONNECTIONS, request?: RequestShape): Promise<Run> {
-  const cpuBefore = await cpuOf(server);
-  const result = await autocannon({ url: `http://127.0.0.1:${server.port}${path}`, connections, duration: seconds, pipelining: 1, ...request });
-  const cpuAfter = await cpuOf(server);
+/** The figures of one side over some windows: req/s over their summed length, CPU per request, latency percentiles. */
+function runOf(windows: readonly (Window & { cpuMicros: number })[]): Run {
+  let requests = 0;
+  let seconds = 0;
+  let cpuMicros = 0;
+  const latencies: number[] = [];
+  for (const window of windows) {
+    requests += window.requests;
+    seconds += window.seconds;
+    cpuMicros += window.cpuMicros;
+    for (const latency of window.latencies) latencies.push(latency);
+  }
   return {
-    // Requests over the run's own length: autocannon's per-second average has no sample in a run under a second.
-    rps: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    cpu: result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : 0,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    rps: seconds > 0 ? requests / seconds : 0,
+    p50: Number(percentile(latencies, 50).toFixed(1)),
+    p99: Number(percentile(latencies, 99).toFixed(1)),
+    cpu: requests > 0 ? cpuMicros / requests : 0,
+    non2xx: windows.reduce((n, w) => n + w.non2xx, 0),
+    errors: windows.reduce((n, w) => n + w.errors, 0),
   };
+}
+
+/** One run on fresh connections: the floor, a warm-up, the soak. */
+async function load(server: Server, path: string, seconds: number, connections = CONNECTIONS, request?: RequestShape): Promise<Run> {
+  const connectionsToServer = new Load(server.port, path, connections, request);
+  try {
+    return runOf([await measure(server, connectionsToServer, seconds)]);
+  } finally {
+    connectionsToServer.close();
+  }
 }
 
 const median = (values: number[]) => {
@@ -137,6 +167,8 @@ interface Row {
   connections?: number;
   target?: number;
   request?: RequestShape;
+  /** Seconds of each window of this row, when the default is too short for its answers. */
+  window?: number;
   /** The status both sides must answer, with bodies equal but for the trace id: checked once before measuring. */
   sameAnswer?: number;
   /** A check of the harness (both sides the same server), run only when BENCH_ONLY names it. */
@@ -165,7 +197,7 @@ const ROWS: Row[] = MAJORS.flatMap((major) => [
   { name: 'error: ApiError vs JSON error middleware', major, baseline: 'error-plain', variant: 'error-api-error', path: '/x', target: 0.95 },
   { name: 'unknown route: ROUTE_NOT_FOUND vs 404', major, baseline: 'unknown-plain', variant: 'unknown-envelope', path: '/nope' },
   { name: 'batch 100: batch() vs Promise.all', major, baseline: 'batch100-plain', variant: 'batch100-envelope', path: '/x' },
-  { name: 'batch 10,000: batch() vs Promise.all', major, baseline: 'batch10k-plain', variant: 'batch10k-envelope', path: '/x', connections: 4, target: 1 / 1.2 },
+  { name: 'batch 10,000: batch() vs Promise.all', major, baseline: 'batch10k-plain', variant: 'batch10k-envelope', path: '/x', connections: 4, window: 2, target: 1 / 1.2 },
   // The issue's bar is Express 5; Express 4 is shown beside it without one.
   ...FULL_STACK.map(({ target, ...row }) => ({ ...row, major, ...(major === 'express5' && target !== undefined ? { target } : {}) })),
   // The harness against itself: the same server on both sides. Only when asked for (BENCH_ONLY=A/A).
@@ -224,26 +256,39 @@ async function compare(row: Row): Promise<{ base: Run[]; ours: Run[] }> {
  */
 async function comparePair(row: Row, rounds: number, odd: boolean): Promise<{ base: Run[]; ours: Run[] }> {
   const servers: Server[] = [];
+  const loads: Load[] = [];
   try {
     for (const name of odd ? [row.variant, row.baseline] : [row.baseline, row.variant]) servers.push(await start(name, row.major));
     const [baseline, variant] = (odd ? [servers[1], servers[0]] : servers) as [Server, Server];
     if (row.sameAnswer !== undefined) await checkSameAnswer(row, baseline, variant);
+    const connections = row.connections ?? CONNECTIONS;
+    loads.push(new Load(baseline.port, row.path, connections, row.request), new Load(variant.port, row.path, connections, row.request));
+    const [baseLoad, variantLoad] = loads as [Load, Load];
     // Warm-up: JIT, sockets; 2 s each, since a first round on a busy machine can still cost several times the rest.
-    await load(baseline, row.path, 2, row.connections, row.request);
-    await load(variant, row.path, 2, row.connections, row.request);
+    await measure(baseline, baseLoad, 2);
+    await measure(variant, variantLoad, 2);
+    const window = row.window ?? WINDOW;
+    const windowsPerRound = Math.max(1, Math.round(ROUND / window));
     const base: Run[] = [];
     const ours: Run[] = [];
     for (let i = 0; i < rounds; i++) {
-      if ((i + (odd ? 1 : 0)) % 2 === 0) {
-        base.push(await load(baseline, row.path, DURATION, row.connections, row.request));
-        ours.push(await load(variant, row.path, DURATION, row.connections, row.request));
-      } else {
-        ours.push(await load(variant, row.path, DURATION, row.connections, row.request));
-        base.push(await load(baseline, row.path, DURATION, row.connections, row.request));
+      const baseWindows: (Window & { cpuMicros: number })[] = [];
+      const ourWindows: (Window & { cpuMicros: number })[] = [];
+      for (let w = 0; w < windowsPerRound; w++) {
+        if ((i * windowsPerRound + w + (odd ? 1 : 0)) % 2 === 0) {
+          baseWindows.push(await measure(baseline, baseLoad, window));
+          ourWindows.push(await measure(variant, variantLoad, window));
+        } else {
+          ourWindows.push(await measure(variant, variantLoad, window));
+          baseWindows.push(await measure(baseline, baseLoad, window));
+        }
       }
+      base.push(runOf(baseWindows));
+      ours.push(runOf(ourWindows));
     }
     return { base, ours };
   } finally {
+    for (const load of loads) load.close();
     await Promise.all(servers.map(stop));
   }
 }
@@ -303,14 +348,14 @@ async function main(): Promise<void> {
   const floorRuns: Run[] = [];
   try {
     await load(rawServer, '/x', 1);
-    for (let i = 0; i < ROUNDS; i++) floorRuns.push(await load(rawServer, '/x', DURATION));
+    for (let i = 0; i < 3; i++) floorRuns.push(await load(rawServer, '/x', 1));
   } finally {
     await stop(rawServer);
   }
   const floor = summarise(floorRuns);
   console.log(`raw node:http floor: ${fmt(floor.rps)} req/s (p50 ${floor.p50} ms, p99 ${floor.p99} ms, CPU ${floor.cpu.toFixed(1)} µs/req)`);
   console.log(
-    `${ROUNDS} rounds of ${DURATION} s per row over ${PAIRS} process pair(s), ${CONNECTIONS} connections; ` +
+    `${ROUNDS} rounds per row of ${ROUND} s per side each, in windows of ${WINDOW} s taken in turn, over ${PAIRS} process pair(s), ${CONNECTIONS} connections; ` +
       (PIN ? `servers on CPU ${SERVER_CPU}, load generator on CPU 0` : 'not pinned to CPUs'),
   );
   console.log('ratio = median over rounds of ours ÷ baseline req/s (≥ 1 is faster); CPU = server CPU µs per request (lower is cheaper)');
@@ -373,7 +418,7 @@ async function main(): Promise<void> {
   const out = {
     date: new Date().toISOString(),
     node: process.version,
-    settings: { durationSeconds: DURATION, rounds: ROUNDS, pairs: PAIRS, connections: CONNECTIONS, pinned: PIN },
+    settings: { windowSeconds: WINDOW, roundSeconds: ROUND, rounds: ROUNDS, pairs: PAIRS, connections: CONNECTIONS, pinned: PIN },
     floor,
     rows: results,
     coldStart: cold ?? null,
