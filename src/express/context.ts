@@ -37,8 +37,6 @@ export interface MutableContext {
   mapErrors: readonly ErrorMapper[] | undefined;
   /** Who `authenticate()` found the caller to be, for `principalOf()`. */
   principal: unknown;
-  /** The response this context belongs to, once attached. */
-  res: ServerResponse | undefined;
 }
 
 /** Makes a context; every field is present from the start so all contexts share one shape. */
@@ -63,7 +61,6 @@ export function newContext(
     view: undefined,
     mapErrors,
     principal: undefined,
-    res: undefined,
   };
 }
 
@@ -78,13 +75,16 @@ const storage = new AsyncLocalStorage<MutableContext>();
 // lost 7-19 % of its req/s and spent 8-19 % more CPU per request (3 runs).
 // Not a WeakMap either, when Express is there: each request's entry has a key
 // that dies young, and the garbage collector pays for every such entry — about
-// 1.4 µs per request for one WeakMap in a model of 32 requests in flight
+// 1.2 µs per request for one WeakMap in a model of 32 requests in flight
 // (bench/context-store.ts), against 0.05 µs for a key of `res.locals`.
 // Express gives every request a fresh `res.locals` made by
 // `Object.create(null)`, a dictionary object: a key added there changes no
-// hidden class. The key is a symbol, so templates and `JSON.stringify` never
-// see it. Without Express (no `res.locals`), or when `res.locals` cannot take
-// a key, the WeakMap keeps it.
+// hidden class. The key is a symbol, so `Object.keys()`, templates' own
+// lookups and `JSON.stringify` never see it. Without Express (no
+// `res.locals`), or when `res.locals` cannot take a key, the WeakMap keeps it.
+// The context holds no reference to `res`: async resources made during a
+// request (a pool's socket, say) keep its context alive for their lifetime,
+// and must not keep the whole request and response alive with it.
 const CONTEXT = Symbol('kompliant-envelope.context');
 const contexts = new WeakMap<ServerResponse, MutableContext>();
 
@@ -95,7 +95,6 @@ function localsOf(res: ServerResponse): Record<symbol, unknown> | undefined {
 }
 
 function attach(res: ServerResponse, context: MutableContext): void {
-  context.res = res;
   const locals = localsOf(res);
   if (locals === undefined) contexts.set(res, context);
   else locals[CONTEXT] = context;
@@ -110,17 +109,18 @@ export function enterContext(res: ServerResponse, context: MutableContext, next:
 /**
  * The context attached to a response, if any, without making one. When a
  * later middleware replaced `res.locals` with an object of its own, the
- * context is still found as the current async context, which is checked to
- * belong to this response.
+ * context is still found as the current async context, checked to belong to
+ * this response by the `X-Trace-Id` it set.
  */
 export function peekContext(res: ServerResponse): MutableContext | undefined {
   const locals = (res as { locals?: Record<symbol, unknown> | null }).locals;
   const onLocals = typeof locals === 'object' && locals !== null ? (locals[CONTEXT] as MutableContext | undefined) : undefined;
-  if (onLocals !== undefined && onLocals.res === res) return onLocals;
+  if (onLocals !== undefined) return onLocals;
   const stored = contexts.get(res);
   if (stored !== undefined) return stored;
+  // The context of the request being served is this response's when its trace id is the one the response carries.
   const current = storage.getStore();
-  return current !== undefined && current.res === res ? current : undefined;
+  return current !== undefined && res.getHeader(TRACE_ID_HEADER) === current.traceId ? current : undefined;
 }
 
 /**
