@@ -355,7 +355,7 @@ async function main(): Promise<void> {
   const floor = summarise(floorRuns);
   console.log(`raw node:http floor: ${fmt(floor.rps)} req/s (p50 ${floor.p50} ms, p99 ${floor.p99} ms, CPU ${floor.cpu.toFixed(1)} µs/req)`);
   console.log(
-    `${ROUNDS} rounds per row of ${ROUND} s per side each, in windows of ${WINDOW} s taken in turn, over ${PAIRS} process pair(s), ${CONNECTIONS} connections; ` +
+    `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} per row of ${ROUND} s per side each, in windows of ${WINDOW} s taken in turn, over ${PAIRS} process pair${PAIRS === 1 ? '' : 's'}, ${CONNECTIONS} connections; ` +
       (PIN ? `servers on CPU ${SERVER_CPU}, load generator on CPU 0` : 'not pinned to CPUs'),
   );
   console.log('ratio = median over rounds of ours ÷ baseline req/s (≥ 1 is faster); CPU = server CPU µs per request (lower is cheaper)');
