@@ -113,15 +113,18 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 };
 
+/** A window, with the server's CPU time (user + system, µs) during it. */
+type TimedWindow = Window & { readonly cpuMicros: number };
+
 /** One window of load on `server` through its open connections, and the server's CPU time during it. */
-async function measure(server: Server, load: Load, seconds: number): Promise<Window & { cpuMicros: number }> {
+async function measure(server: Server, load: Load, seconds: number): Promise<TimedWindow> {
   const cpuBefore = await cpuOf(server);
   const window = await load.window(seconds);
   return { ...window, cpuMicros: (await cpuOf(server)) - cpuBefore };
 }
 
 /** The figures of one side over some windows: req/s over their summed length, CPU per request, latency percentiles. */
-function runOf(windows: readonly (Window & { cpuMicros: number })[]): Run {
+function runOf(windows: readonly (TimedWindow)[]): Run {
   let requests = 0;
   let seconds = 0;
   let cpuMicros = 0;
@@ -250,9 +253,9 @@ async function compare(row: Row): Promise<{ base: Run[]; ours: Run[] }> {
 
 /**
  * One pair of processes: both started (the variant first in odd pairs),
- * checked to answer alike, warmed up, then loaded in turn, the order swapped
- * every round (A B, B A, …; starting with B in odd pairs) so that neither side
- * always runs first.
+ * checked to answer alike, warmed up, then loaded in turn window by window,
+ * the order swapped every window (A B, B A, …; starting with B in odd pairs)
+ * so that neither side always runs first.
  */
 async function comparePair(row: Row, rounds: number, odd: boolean): Promise<{ base: Run[]; ours: Run[] }> {
   const servers: Server[] = [];
@@ -272,8 +275,8 @@ async function comparePair(row: Row, rounds: number, odd: boolean): Promise<{ ba
     const base: Run[] = [];
     const ours: Run[] = [];
     for (let i = 0; i < rounds; i++) {
-      const baseWindows: (Window & { cpuMicros: number })[] = [];
-      const ourWindows: (Window & { cpuMicros: number })[] = [];
+      const baseWindows: (TimedWindow)[] = [];
+      const ourWindows: (TimedWindow)[] = [];
       for (let w = 0; w < windowsPerRound; w++) {
         if ((i * windowsPerRound + w + (odd ? 1 : 0)) % 2 === 0) {
           baseWindows.push(await measure(baseline, baseLoad, window));

@@ -10,9 +10,8 @@ import request, { type Response } from 'supertest';
 import { EXPOSED_HEADERS } from 'kompliant-envelope/core';
 import { DEFAULT_CORS_ORIGINS, createApp, parseOrigins } from '../examples/accounts/app.js';
 import { EXPRESS_VERSIONS, UUID_V4 } from './support/apps.js';
+import { LATEST, OLDEST, VERSION_DEPRECATED } from './support/demo.js';
 
-const LATEST = '2025-06-01';
-const OLDEST = '2024-01-01';
 const PAGE = 'http://localhost:5173';
 const EXPOSED = 'X-Trace-Id,X-API-Version,Retry-After,RateLimit,RateLimit-Policy,Deprecation,Sunset,Link';
 const ALLOWED_HEADERS = 'Content-Type,X-API-Key,X-API-Version,traceparent,X-Request-Id';
@@ -42,15 +41,14 @@ describe('EXPOSED_HEADERS', () => {
 
 describe.each(EXPRESS_VERSIONS)('the demo’s CORS on %s', (_name, express) => {
   const app = () => createApp(express, { onError: () => {}, searchRateLimit: { limit: 1 } });
+  /** The preflight a browser sends from `origin` before the client's POST /accounts. */
+  const preflight = (origin: string) =>
+    request(app()).options('/accounts').set('Origin', origin).set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', CLIENT_HEADERS);
 
   it.each([PAGE, 'http://127.0.0.1:8080', 'http://localhost'])(
     'answers a preflight from %s for the client’s headers itself: 200, empty, no envelope',
     async (origin) => {
-      const res = await request(app())
-        .options('/accounts')
-        .set('Origin', origin)
-        .set('Access-Control-Request-Method', 'POST')
-        .set('Access-Control-Request-Headers', CLIENT_HEADERS);
+      const res = await preflight(origin);
       expect(res.status).toBe(200);
       expect(res.text).toBe('');
       expect(res.headers['content-length']).toBe('0');
@@ -68,11 +66,7 @@ describe.each(EXPRESS_VERSIONS)('the demo’s CORS on %s', (_name, express) => {
   it.each(['https://evil.example.com', 'https://localhost:5173', 'http://localhost.evil.example.com', 'null'])(
     'gives a preflight from %s no Access-Control-Allow-Origin, so the browser stops there',
     async (origin) => {
-      const res = await request(app())
-        .options('/accounts')
-        .set('Origin', origin)
-        .set('Access-Control-Request-Method', 'POST')
-        .set('Access-Control-Request-Headers', CLIENT_HEADERS);
+      const res = await preflight(origin);
       expect(res.status).toBe(200);
       expect(res.text).toBe('');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
@@ -171,17 +165,7 @@ describe.each(EXPRESS_VERSIONS)('the demo’s CORS on %s', (_name, express) => {
         status: 'SUCCESS',
         trace_id: res.headers['x-trace-id'],
         version: OLDEST,
-        warnings: [
-          {
-            code: 'API_VERSION_DEPRECATED',
-            message: 'API version 2024-01-01 is deprecated and stops working on 2027-12-31. Upgrade to 2025-06-01.',
-            version: OLDEST,
-            deprecated_since: '2025-06-01T00:00:00.000Z',
-            sunset: '2027-12-31T00:00:00.000Z',
-            latest_version: LATEST,
-            link: 'https://example.com/docs/upgrade-2025-06-01',
-          },
-        ],
+        warnings: [VERSION_DEPRECATED],
       },
       data: { id: 'acc_1', name: 'Ada Lovelace' },
     });

@@ -12,9 +12,8 @@ import { TimedOutAnswerError } from 'kompliant-envelope/timeout';
 import { checkConformance } from 'kompliant-envelope/testing';
 import { CRASH_MESSAGE, accessLogLine, createApp, logAccess, logServerError } from '../examples/accounts/app.js';
 import { EXPRESS_VERSIONS, UUID_V4 } from './support/apps.js';
+import { DEPRECATION_HEADERS, LATEST, OLDEST, VERSION_DEPRECATED } from './support/demo.js';
 
-const LATEST = '2025-06-01';
-const OLDEST = '2024-01-01';
 /** The challenge `authenticate({ headers: ['X-API-Key'] })` sends by default. */
 const WWW_AUTHENTICATE = 'ApiKey header="X-API-Key"';
 
@@ -24,22 +23,6 @@ const SEEDED = [
   { id: 'acc_3', name: 'Alan Turing', email: 'alan@example.com' },
 ];
 
-/** What every answer of the deprecated oldest version carries, first in `meta.warnings`. */
-const VERSION_DEPRECATED = {
-  code: 'API_VERSION_DEPRECATED',
-  message: 'API version 2024-01-01 is deprecated and stops working on 2027-12-31. Upgrade to 2025-06-01.',
-  version: OLDEST,
-  deprecated_since: '2025-06-01T00:00:00.000Z',
-  sunset: '2027-12-31T00:00:00.000Z',
-  latest_version: LATEST,
-  link: 'https://example.com/docs/upgrade-2025-06-01',
-};
-/** The headers of the oldest version: RFC 9745 Deprecation, RFC 8594 Sunset, and the upgrade page. */
-const DEPRECATION_HEADERS = {
-  deprecation: `@${Date.UTC(2025, 5, 1) / 1000}`,
-  sunset: 'Fri, 31 Dec 2027 00:00:00 GMT',
-  link: '<https://example.com/docs/upgrade-2025-06-01>; rel="deprecation"',
-};
 const NO_DEPRECATION_HEADERS = { deprecation: undefined, sunset: undefined, link: undefined };
 
 /** A valid W3C traceparent, as the gateway the demo trusts would send it, and its trace id written as a UUID. */

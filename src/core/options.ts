@@ -144,3 +144,10 @@ export function markMiddleware<Fn extends object>(fn: Fn, info: MiddlewareInfo):
   Object.defineProperty(fn, MIDDLEWARE_INFO, { value: Object.freeze(info), enumerable: false, writable: false, configurable: false });
   return fn;
 }
+
+/** What `markMiddleware()` attached to `fn`, if it is a function that has it. */
+export function infoOf(fn: unknown): MiddlewareInfo | undefined {
+  if (typeof fn !== 'function') return undefined;
+  const info = (fn as { [MIDDLEWARE_INFO]?: MiddlewareInfo })[MIDDLEWARE_INFO];
+  return info !== null && typeof info === 'object' && typeof info.kind === 'string' ? info : undefined;
+}

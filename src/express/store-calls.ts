@@ -14,9 +14,11 @@ const STORE_LOG_EVERY_MS = 30_000;
 
 /**
  * `work`, or a rejection with `timedOut()` when it has not settled within
- * `ms` milliseconds. The timer does not keep the process alive.
+ * `ms` milliseconds; `ms` 0 waits forever (the stores' `storeTimeout: 0`).
+ * The timer does not keep the process alive.
  */
 export function withDeadline<T>(work: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  if (ms === 0) return work;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(timedOut()), ms);
     timer.unref();

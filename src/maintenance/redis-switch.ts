@@ -82,7 +82,6 @@ function stateOf(reply: unknown): { state: MaintenanceState; problem?: string } 
   return problems.length === 0 ? { state: Object.freeze(state) } : { state: Object.freeze(state), problem: `${problems.join('; ')}: the default is used` };
 }
 
-
 /**
  * A maintenance switch shared by every instance: each one reads a Redis key
  * every `pollInterval` ms (one `GET`, off the request path; requests only read

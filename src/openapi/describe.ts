@@ -4,7 +4,7 @@
  * as a middleware that only calls `next()`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MIDDLEWARE_INFO, checkOptionKeys, markMiddleware, optionNames, type MiddlewareInfo } from '../core/options.js';
+import { checkOptionKeys, infoOf, markMiddleware, optionNames } from '../core/options.js';
 import { isStandardSchema, type StandardSchemaV1 } from '../core/standard-schema.js';
 import type { JsonSchema } from './types.js';
 
@@ -132,7 +132,7 @@ export function describe(options: DescribeOptions): (req: IncomingMessage, res: 
   if (body !== undefined && !isSchemaSource(body)) throw new TypeError('The `body` option of describe() must be a schema (zod, valibot, arktype or JSON Schema).');
   if (query !== undefined && !isSchemaSource(query)) throw new TypeError('The `query` option of describe() must be a schema (zod, valibot, arktype or JSON Schema).');
   if (echo !== undefined && !isSchemaSource(echo)) throw new TypeError('The `echo` option of describe() must be a schema (zod, valibot, arktype or JSON Schema).');
-  const madeByValidated = typeof items === 'function' && (items as { [MIDDLEWARE_INFO]?: MiddlewareInfo })[MIDDLEWARE_INFO]?.kind === 'validated';
+  const madeByValidated = infoOf(items)?.kind === 'validated';
   if (items !== undefined && !madeByValidated && !isSchemaSource(items)) {
     throw new TypeError('The `items` option of describe() must be a schema or an item handler made by validated().');
   }

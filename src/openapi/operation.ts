@@ -5,8 +5,7 @@
  * success schema from `describe()`. Internal.
  */
 import type { ErrorHttpStatus } from '../core/catalog.js';
-import type { MiddlewareInfo } from '../core/options.js';
-import { MIDDLEWARE_INFO } from '../core/options.js';
+import { infoOf, type MiddlewareInfo } from '../core/options.js';
 import { isStandardSchema } from '../core/standard-schema.js';
 import type { DescribeOptions } from './describe.js';
 import type { FoundOperation } from './router-walk.js';
@@ -109,7 +108,7 @@ function securityOf(auth: readonly Info<'authenticate'>[]): { requirement: Recor
 /** The schema of a batch route's items: a schema, or the item handler validated() made. */
 function itemsSource(items: DescribeOptions['items']): unknown {
   if (typeof items === 'function' && !isStandardSchema(items)) {
-    const info = (items as { [MIDDLEWARE_INFO]?: MiddlewareInfo })[MIDDLEWARE_INFO];
+    const info = infoOf(items);
     if (info?.kind === 'validated') return info.schema;
     throw new TypeError('The `items` option of describe() is a function, but not one validated() made.');
   }

@@ -8,7 +8,7 @@
  * `layer.regexp` and `keys` on 4, `layer.rawPath` on 5): run once per
  * document, never on a request. Internal.
  */
-import { MIDDLEWARE_INFO, type MiddlewareInfo } from '../core/options.js';
+import { infoOf, type MiddlewareInfo } from '../core/options.js';
 
 /** An operation found in the router. */
 export interface FoundOperation {
@@ -59,13 +59,6 @@ interface Scoped {
 const PARAM = /:([A-Za-z_$][\w$]*)/g;
 /** What path-to-regexp treats as more than a literal in Express 4 or 5. */
 const SPECIAL = /[*?+()[\]{}!\\|^$]/;
-
-/** Reads a library middleware's description, if it has one. */
-export function infoOf(fn: unknown): MiddlewareInfo | undefined {
-  if (typeof fn !== 'function') return undefined;
-  const info = (fn as { [MIDDLEWARE_INFO]?: MiddlewareInfo })[MIDDLEWARE_INFO];
-  return info !== null && typeof info === 'object' && typeof info.kind === 'string' ? info : undefined;
-}
 
 /** `/accounts/:id` → `/accounts/{id}`; optional parts, wildcards and patterns are refused with the reason. */
 export function parsePath(path: unknown): Parsed {

@@ -229,6 +229,23 @@ describe.each(EXPRESS_VERSIONS)('HMAC request signatures on %s', (_name, express
       }
     });
 
+    it('that is slow is waited for with storeTimeout: 0, and given up with a shorter one', async () => {
+      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        const slow = { add: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 300)) };
+        const waiting = build({ ...OPTIONS, nonceStore: slow, storeTimeout: 0 });
+        const res = await send(waiting.app, await signRequest(OPTIONS, 'partner1', 'POST', PATH, body));
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ meta: metaFor(res, 'SUCCESS'), data: { from: { keyId: 'partner1' }, got: { order: 7, total: 12.5 } } });
+        const impatient = build({ ...OPTIONS, nonceStore: slow, storeTimeout: 50 });
+        const late = await send(impatient.app, await signRequest(OPTIONS, 'partner1', 'POST', PATH, body));
+        expect(late.status).toBe(500);
+        expect(late.body).toEqual({ meta: metaFor(late, 'ERROR'), errors: INTERNAL });
+      } finally {
+        stderr.mockRestore();
+      }
+    });
+
     it('in memory refuses new nonces when full rather than forget unexpired ones', async () => {
       const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
       try {

@@ -27,6 +27,7 @@ import express from 'express';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { createApp } from '../../examples/accounts/app.js';
 import { UUID_V4 } from '../support/apps.js';
+import { DEPRECATION_HEADERS, OLDEST, VERSION_DEPRECATED } from '../support/demo.js';
 import type { PageReport } from './page.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -214,29 +215,20 @@ describe('kompliant-envelope/client in Chromium, calling the demo from another o
   });
 
   it('shows a deprecated version’s warning and its Deprecation, Sunset and Link headers', () => {
-    expect(report.deprecated.version).toBe('2024-01-01');
+    expect(report.deprecated.version).toBe(OLDEST);
     expect(report.deprecated.data).toEqual({ id: 'acc_1', name: 'Ada Lovelace' });
-    expect(report.deprecated.warnings).toEqual([
-      {
-        code: 'API_VERSION_DEPRECATED',
-        message: 'API version 2024-01-01 is deprecated and stops working on 2027-12-31. Upgrade to 2025-06-01.',
-        version: '2024-01-01',
-        deprecated_since: '2025-06-01T00:00:00.000Z',
-        sunset: '2027-12-31T00:00:00.000Z',
-        latest_version: '2025-06-01',
-        link: 'https://example.com/docs/upgrade-2025-06-01',
-      },
-    ]);
+    expect(report.deprecated.warnings).toEqual([VERSION_DEPRECATED]);
+    // As the page reads them: by their names as sent.
     const expected = {
-      Deprecation: `@${Date.UTC(2025, 5, 1) / 1000}`,
-      Sunset: 'Fri, 31 Dec 2027 00:00:00 GMT',
-      Link: '<https://example.com/docs/upgrade-2025-06-01>; rel="deprecation"',
+      Deprecation: DEPRECATION_HEADERS.deprecation,
+      Sunset: DEPRECATION_HEADERS.sunset,
+      Link: DEPRECATION_HEADERS.link,
     };
     expect(report.deprecated.headers).toEqual(expected);
     const [answer] = report.deprecated.attempts;
     expect(answer?.headers).toEqual({
       'X-Trace-Id': expect.stringMatching(UUID_V4),
-      'X-API-Version': '2024-01-01',
+      'X-API-Version': OLDEST,
       'Retry-After': null,
       RateLimit: null,
       'RateLimit-Policy': null,

@@ -14,10 +14,10 @@ import type { ErrorReporter } from 'kompliant-envelope';
 import { maintenanceSwitch } from 'kompliant-envelope/maintenance';
 import { createApp, type DemoOptions } from '../../examples/accounts/app.js';
 import { EXPRESS_VERSIONS, type ExpressFactory } from '../support/apps.js';
+import { OLDEST } from '../support/demo.js';
 import { accountsDocument } from './accounts-document.js';
 import { ContractChecker } from './contract.js';
 
-const OLDEST = '2024-01-01';
 const ADMIN = { 'X-API-Key': 'demo-admin-key' };
 const NEW_ACCOUNT = { name: 'Lin Yu', email: 'lin@example.com' };
 

@@ -15,12 +15,11 @@ import { maintenanceSwitch } from 'kompliant-envelope/maintenance';
 import { createApp, type DemoOptions } from '../../examples/accounts/app.js';
 import { ERROR_RESPONSE_NAMES, errorResponses, type OpenApiResponse } from 'kompliant-envelope/openapi';
 import { EXPRESS_VERSIONS, type ExpressFactory } from '../support/apps.js';
+import { LATEST, OLDEST } from '../support/demo.js';
 import { OK_SCHEMA, accountsDocument } from './accounts-document.js';
 import { ContractChecker } from './contract.js';
 import { envelopeAjv, errorsOf, schemaInDocument, validatorOf } from './support.js';
 
-const OLDEST = '2024-01-01';
-const LATEST = '2025-06-01';
 
 type Kind = 'success' | 'error' | 'batch';
 const SCHEMA_FILES: Record<Kind, string> = {
